@@ -1,0 +1,1 @@
+export { createServiceApp, type ServiceAppOptions } from './app.js';
