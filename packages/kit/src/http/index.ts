@@ -1,0 +1,1 @@
+export { openApiPlugin, ProblemSchema, type OpenApiOptions } from './openapi.js';

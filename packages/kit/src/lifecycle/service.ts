@@ -1,0 +1,190 @@
+import { Type, type Static, type TObject } from '@sinclair/typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Registry } from 'prom-client';
+import { ConfigStore } from '../config/store.js';
+import { describeSettings } from '../config/settings.js';
+import { envSource, type ConfigSource } from '../config/sources.js';
+import type { Flat } from '../config/flatten.js';
+import { SHUTTING_DOWN } from '../errors/catalogue.js';
+import { problemHandler, sendProblem } from '../errors/handler.js';
+import { HealthRegistry } from '../health/registry.js';
+import { healthPlugin } from '../health/plugin.js';
+import { openApiPlugin } from '../http/openapi.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
+import { VaultSettings } from '../secrets/settings.js';
+import { VaultSecrets } from '../secrets/vault.js';
+import { closeAll, type Resource } from './resources.js';
+import { ServerSettings } from './settings.js';
+
+/** The settings every service gets from the kit, before its own. */
+export const KitSettings = Type.Composite([ServerSettings, VaultSettings]);
+export type KitSettings = Static<typeof KitSettings>;
+
+/** Bootstrap environment variables (everything else comes from configuration). */
+export const BOOTSTRAP_ENV: Readonly<Record<string, string>> = {
+  HOST: 'server.host',
+  PORT: 'server.port',
+  NIMBUS_PROFILES: 'service.profiles',
+  VAULT_ADDR: 'vault.url',
+  VAULT_TOKEN: 'vault.auth.token',
+  VAULT_ROLE_ID: 'vault.auth.roleId',
+  VAULT_SECRET_ID: 'vault.auth.secretId',
+};
+
+export interface ServiceContext<T> {
+  readonly name: string;
+  readonly version: string;
+  readonly config: ConfigStore<TObject>;
+  /** Validated, frozen settings at boot; read `config.current` for live values. */
+  readonly settings: T;
+  readonly logger: Logger;
+  readonly health: HealthRegistry;
+  readonly metrics: Registry;
+  readonly vault: VaultSecrets | undefined;
+  /** Registers something to close at shutdown (reverse order of registration). */
+  onClose(resource: Resource): void;
+}
+
+export interface ServiceDefinition<S extends TObject> {
+  name: string;
+  version: string;
+  description?: string;
+  /** The service's own settings; every field with a default and a description. */
+  settings: S;
+  /** More bootstrap env names → settings keys (e.g. MYSQL_URL → mysql.url). */
+  bootstrapEnv?: Record<string, string>;
+  /** Opens stores and clients; runs after configuration and secrets are loaded. */
+  setup?(ctx: ServiceContext<Static<S> & KitSettings>): Promise<void>;
+  /** Registers the service's routes. */
+  routes(app: FastifyInstance, ctx: ServiceContext<Static<S> & KitSettings>): Promise<void>;
+}
+
+export interface BuildOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Extra sources with the highest precedence (tests, command-line overrides). */
+  sources?: ConfigSource[];
+  logger?: Logger;
+  /** Skip Vault even if enabled in settings (unit tests). */
+  vault?: boolean;
+}
+
+export interface BuiltService<T> {
+  app: FastifyInstance;
+  ctx: ServiceContext<T>;
+  /** Drain and close everything within server.shutdownTimeoutMs. Safe to call twice. */
+  stop(reason?: string): Promise<void>;
+}
+
+/** A config source that serves the service's secrets from Vault, spring-cloud-vault style. */
+function vaultSource(vault: VaultSecrets, app: string, profiles: string[]): ConfigSource {
+  return { name: 'vault', load: () => vault.readLayered(app, profiles) as Promise<Flat> };
+}
+
+/**
+ * Builds a service in the fixed boot order: bootstrap env → configuration →
+ * secrets → stores (setup) → app and routes. Nothing listens yet, so tests can
+ * `inject()`; `runService` adds listen, discovery and signals.
+ */
+export async function buildService<S extends TObject>(def: ServiceDefinition<S>, opts: BuildOptions = {}): Promise<BuiltService<Static<S> & KitSettings>> {
+  type T = Static<S> & KitSettings;
+  const schema: TObject = Type.Composite([KitSettings, def.settings]);
+  const logger = (opts.logger ?? silentLogger).child({ 'service.name': def.name });
+  const env = envSource(opts.env ?? process.env, {
+    bootstrap: { ...BOOTSTRAP_ENV, ...def.bootstrapEnv },
+    knownKeys: describeSettings(schema).map((d) => d.key),
+  });
+  const highest = [...(opts.sources ?? []), env];
+
+  // Bootstrap pass: enough to know where Vault is and how to log in.
+  const bootstrap = (await ConfigStore.load({ schema, sources: highest, logger })).current as unknown as T;
+  let vault: VaultSecrets | undefined;
+  const sources = [...highest];
+  if (bootstrap.vault.enabled && opts.vault !== false) {
+    vault = new VaultSecrets(bootstrap.vault, logger);
+    await vault.login();
+    sources.push(vaultSource(vault, def.name, bootstrap.service.profiles.split(',').map((p) => p.trim()).filter(Boolean)));
+  }
+  const config = await ConfigStore.load({ schema, sources, logger });
+  const settings = config.current as unknown as T;
+
+  const resources: Resource[] = [];
+  const health = new HealthRegistry();
+  const metrics = new Registry();
+  metrics.setDefaultLabels({ service: def.name });
+  if (vault) {
+    const v = vault;
+    resources.push({ name: 'vault', close: () => v.close() });
+    health.add({ name: 'vault', critical: false, check: () => v.health() });
+  }
+  const ctx: ServiceContext<T> = {
+    name: def.name,
+    version: def.version,
+    config: config as unknown as ConfigStore<TObject>,
+    settings,
+    logger,
+    health,
+    metrics,
+    vault,
+    onClose: (r) => void resources.push(r),
+  };
+
+  const app = Fastify({
+    logger: false,
+    bodyLimit: settings.server.bodyLimitBytes,
+    requestTimeout: settings.server.requestTimeoutMs,
+    // Honour a caller's request id so one id follows a request across services.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    return503OnClosing: false,
+  });
+  const stop = stopper(app, ctx, resources);
+  try {
+    await def.setup?.(ctx);
+    await app.register(problemHandler, { logger });
+    await app.register(openApiPlugin, { service: { name: def.name, version: def.version, description: def.description } });
+    await app.register(healthPlugin, { registry: health, service: { name: def.name, version: def.version } });
+    app.addHook('onRequest', async function refuseWhileStopping(request, reply) {
+      // Health stays reachable so probes see the shutdown; new work is refused.
+      if (!health.accepting && !request.url.startsWith('/health')) {
+        reply.header('connection', 'close');
+        return sendProblem(reply, SHUTTING_DOWN(), request.url);
+      }
+    });
+    app.addHook('onSend', async function echoRequestId(request, reply) {
+      void reply.header('x-request-id', request.id);
+      // While draining, keep-alive sockets would hold the server open: ask clients to close them.
+      if (!health.accepting) void reply.header('connection', 'close');
+    });
+    await def.routes(app, ctx);
+    await app.ready();
+  } catch (err) {
+    await stop('boot failed');
+    throw err;
+  }
+  return { app, ctx, stop };
+}
+
+function stopper<T>(app: FastifyInstance, ctx: ServiceContext<T & KitSettings>, resources: Resource[]) {
+  let stopping: Promise<void> | undefined;
+  return (reason = 'stop') => {
+    stopping ??= (async () => {
+      const { shutdownTimeoutMs, shutdownDelayMs } = ctx.settings.server;
+      const deadline = Date.now() + shutdownTimeoutMs;
+      ctx.logger.info('shutting down', { 'event.reason': reason });
+      ctx.health.stopAccepting();
+      if (shutdownDelayMs > 0) await new Promise((r) => setTimeout(r, Math.min(shutdownDelayMs, shutdownTimeoutMs / 2)));
+      // Stop intake (deregister, consumers), drain HTTP, then close pools.
+      const errors: string[] = [];
+      const onError = (name: string, err: unknown) => {
+        errors.push(name);
+        ctx.logger.error('resource did not close cleanly', { 'resource.name': name, 'error.message': String(err) });
+      };
+      await closeAll(resources.filter((r) => r.stage === 'intake'), deadline, onError);
+      await closeAll([{ name: 'http', close: () => app.close() }], deadline, onError);
+      app.server.closeAllConnections?.(); // past the deadline: whatever is left is cut
+      await closeAll(resources.filter((r) => r.stage !== 'intake'), deadline, onError);
+      ctx.logger.info('stopped', { 'event.outcome': errors.length ? 'failure' : 'success' });
+    })();
+    return stopping;
+  };
+}

@@ -1,0 +1,2 @@
+export { VaultSettings } from './settings.js';
+export { VaultSecrets } from './vault.js';
