@@ -5,4 +5,3 @@ export * from './http/index.js';
 export * from './lifecycle/index.js';
 export * from './secrets/index.js';
 export { silentLogger, type Logger } from './logging/logger.js';
-export { createServiceApp, type ServiceAppOptions } from './app.js';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildApp, SERVICE_NAME } from '../src/app.js';
+import { buildApp } from '../src/app.js';
 
 describe('gateway app', () => {
   it('reports itself ready under its own name', async () => {
-    const app = await buildApp();
+    const { app, stop } = await buildApp({ vault: false, env: {} });
     const res = await app.inject('/health/ready');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ status: 'UP', service: SERVICE_NAME });
-    await app.close();
+    expect(res.json()).toMatchObject({ status: 'UP', service: 'gateway' });
+    await stop();
   });
 });

@@ -1,17 +1,18 @@
-import { createServiceApp } from '@nimbus/kit';
-import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { buildService, type BuildOptions, type ServiceDefinition } from '@nimbus/kit';
 import { registerRoutes } from './routes/index.js';
 
-export const SERVICE_NAME = 'inventory-service';
-export const DEFAULT_PORT = 8083;
+/** Settings of inventory-service beyond the kit's; every field has a default and a description. */
+export const Settings = Type.Object({});
 
-export interface AppOptions {
-  logger?: boolean;
-}
+export const service: ServiceDefinition<typeof Settings> = {
+  name: 'inventory-service',
+  version: '0.1.0',
+  description: 'Stock and reservations on MySQL; never oversells.',
+  settings: Settings,
+  defaults: { 'server.port': 8083 },
+  routes: registerRoutes,
+};
 
 /** Builds the app without listening, so tests can inject requests. */
-export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> {
-  const app = createServiceApp({ name: SERVICE_NAME, version: '0.1.0', logger: opts.logger ?? false });
-  await registerRoutes(app);
-  return app;
-}
+export const buildApp = (opts?: BuildOptions) => buildService(service, opts);

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { ConfigStore } from '../config/store.js';
 import { describeSettings } from '../config/settings.js';
-import { envSource, type ConfigSource } from '../config/sources.js';
+import { envSource, staticSource, type ConfigSource } from '../config/sources.js';
 import type { Flat } from '../config/flatten.js';
 import { SHUTTING_DOWN } from '../errors/catalogue.js';
 import { problemHandler, sendProblem } from '../errors/handler.js';
@@ -51,6 +51,8 @@ export interface ServiceDefinition<S extends TObject> {
   description?: string;
   /** The service's own settings; every field with a default and a description. */
   settings: S;
+  /** Service-specific defaults for kit settings (e.g. `server.port`), lowest precedence. */
+  defaults?: Flat;
   /** More bootstrap env names → settings keys (e.g. MYSQL_URL → mysql.url). */
   bootstrapEnv?: Record<string, string>;
   /** Opens stores and clients; runs after configuration and secrets are loaded. */
@@ -94,9 +96,10 @@ export async function buildService<S extends TObject>(def: ServiceDefinition<S>,
     knownKeys: describeSettings(schema).map((d) => d.key),
   });
   const highest = [...(opts.sources ?? []), env];
+  const lowest = def.defaults ? [staticSource(`${def.name} defaults`, def.defaults)] : [];
 
   // Bootstrap pass: enough to know where Vault is and how to log in.
-  const bootstrap = (await ConfigStore.load({ schema, sources: highest, logger })).current as unknown as T;
+  const bootstrap = (await ConfigStore.load({ schema, sources: [...highest, ...lowest], logger })).current as unknown as T;
   let vault: VaultSecrets | undefined;
   const sources = [...highest];
   if (bootstrap.vault.enabled && opts.vault !== false) {
@@ -104,7 +107,7 @@ export async function buildService<S extends TObject>(def: ServiceDefinition<S>,
     await vault.login();
     sources.push(vaultSource(vault, def.name, bootstrap.service.profiles.split(',').map((p) => p.trim()).filter(Boolean)));
   }
-  const config = await ConfigStore.load({ schema, sources, logger });
+  const config = await ConfigStore.load({ schema, sources: [...sources, ...lowest], logger });
   const settings = config.current as unknown as T;
 
   const resources: Resource[] = [];

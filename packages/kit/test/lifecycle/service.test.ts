@@ -93,7 +93,7 @@ describe('buildService', () => {
     const inflight = fetch(`${base}/slow`).then((r) => r.json());
     while (!events.includes('slow started')) await new Promise((r) => setTimeout(r, 5));
     const stopped = built.stop('test');
-    const refused = await fetch(`${base}/greeting`).then((r) => r.json()).catch(() => ({ code: 'connection closed' }));
+    const refused = (await fetch(`${base}/greeting`).then((r) => r.json()).catch(() => ({ code: 'connection closed' }))) as { code: string };
     expect(['SHUTTING_DOWN', 'connection closed']).toContain(refused.code);
     expect(await inflight).toEqual({ ok: true });
     await stopped;
