@@ -151,7 +151,7 @@ maven_copy() {
   mkdir -p "$dest"
   local a
   for a in "$@"; do
-    mvn -q -B -Dmaven.repo.local="$CACHE_MAVEN" \
+    mvn -q -B -Dstyle.color=never -Dmaven.repo.local="$CACHE_MAVEN" \
       org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
       -Dartifact="$a" -DoutputDirectory="$dest" >&2
   done
@@ -161,7 +161,7 @@ maven_copy() {
 maven_resolve_pom() {
   local pom="$1" dest="$2"
   mkdir -p "$dest"
-  mvn -q -B -f "$pom" -Dmaven.repo.local="$CACHE_MAVEN" \
+  mvn -q -B -Dstyle.color=never -f "$pom" -Dmaven.repo.local="$CACHE_MAVEN" \
     org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
     -DincludeScope=runtime -DoutputDirectory="$dest" >&2
 }
