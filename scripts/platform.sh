@@ -24,7 +24,7 @@ svc() {
     name=$COMPONENT port=$1
     case $2 in
       start)
-        PORT=$port HOST=127.0.0.1 SERVICE_NAME=$name start_daemon node "services/$name/dist/src/main.js"
+        PORT=$port HOST=127.0.0.1 SERVICE_NAME=$name start_daemon node --import @nimbus/kit/register "services/$name/dist/src/main.js"
         wait_until 60 "$name on :$port/health/ready" http_ok "http://127.0.0.1:$port/health/ready" ;;
       stop) stop_daemon 20 ;;
       health) http_ok "http://127.0.0.1:$port/health/ready" ;;

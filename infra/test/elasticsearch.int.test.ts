@@ -2,9 +2,10 @@ import { Client } from '@elastic/elasticsearch';
 import { afterAll, describe, expect, it } from 'vitest';
 import { endpoint, uniqueName } from './endpoints.js';
 
-// The 7.13 client: the last without the "product check", which rejects the
-// native route's Elasticsearch 7.10.2 (codelibs runner) as "not Elasticsearch".
-// Services do not depend on it: they ship logs through the plain `_bulk` API.
+// A 7.x client: the 8.x client sends a compatible-with=8 media type that no 7.x
+// server accepts. (The native runner reports the default distribution flavor,
+// so the 7.x product check passes.) Services do not depend on this client:
+// they ship logs through the plain `_bulk` API.
 describe('Elasticsearch smoke (@elastic/elasticsearch)', () => {
   const client = new Client({ node: endpoint('ELASTICSEARCH_URL') });
   const index = uniqueName('logs-smoke');
@@ -19,7 +20,7 @@ describe('Elasticsearch smoke (@elastic/elasticsearch)', () => {
       { '@timestamp': new Date().toISOString(), message: 'order placed', 'service.name': 'order-service', 'trace.id': traceId },
       { '@timestamp': new Date().toISOString(), message: 'other', 'service.name': 'order-service', 'trace.id': 'x' },
     ];
-    const { body: bulk } = await client.bulk({ refresh: 'true', body: docs.flatMap((d) => [{ index: { _index: index } }, d]) });
+    const { body: bulk } = await client.bulk({ refresh: true, body: docs.flatMap((d) => [{ index: { _index: index } }, d]) });
     expect(bulk.errors).toBe(false);
     const { body } = await client.search({ index, body: { query: { term: { 'trace.id.keyword': traceId } } } });
     expect(body.hits.hits.map((h: { _source: { message: string } }) => h._source.message)).toEqual(['order placed']);

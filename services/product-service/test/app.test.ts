@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { silentLogger } from '@nimbus/kit';
 import { buildApp } from '../src/app.js';
 
 describe('product-service app', () => {
   it('reports itself ready under its own name', async () => {
-    const { app, stop } = await buildApp({ vault: false, env: {} });
+    const { app, stop } = await buildApp({ vault: false, env: {}, logger: silentLogger });
     const res = await app.inject('/health/ready');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'UP', service: 'product-service' });

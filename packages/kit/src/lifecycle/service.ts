@@ -10,14 +10,23 @@ import { problemHandler, sendProblem } from '../errors/handler.js';
 import { HealthRegistry } from '../health/registry.js';
 import { healthPlugin } from '../health/plugin.js';
 import { openApiPlugin } from '../http/openapi.js';
-import { silentLogger, type Logger } from '../logging/logger.js';
+import type { Logger } from '../logging/logger.js';
+import { asNimbusLogger, createLogger } from '../logging/create-logger.js';
+import { ElasticsearchShipper } from '../logging/elasticsearch-shipper.js';
+import { toFastifyLogger } from '../logging/fastify-logger.js';
+import { accessLogPlugin } from '../logging/access-log.js';
+import { LoggingSettings } from '../logging/settings.js';
+import { metricsPlugin } from '../metrics/plugin.js';
+import { MetricsSettings } from '../metrics/settings.js';
+import { TracingSettings } from '../telemetry/settings.js';
+import { activeTelemetry, type TelemetryHandle } from '../telemetry/sdk.js';
 import { VaultSettings } from '../secrets/settings.js';
 import { VaultSecrets } from '../secrets/vault.js';
 import { closeAll, type Resource } from './resources.js';
 import { ServerSettings } from './settings.js';
 
 /** The settings every service gets from the kit, before its own. */
-export const KitSettings = Type.Composite([ServerSettings, VaultSettings]);
+export const KitSettings = Type.Composite([ServerSettings, VaultSettings, LoggingSettings, MetricsSettings, TracingSettings]);
 export type KitSettings = Static<typeof KitSettings>;
 
 /** Bootstrap environment variables (everything else comes from configuration). */
@@ -29,6 +38,9 @@ export const BOOTSTRAP_ENV: Readonly<Record<string, string>> = {
   VAULT_TOKEN: 'vault.auth.token',
   VAULT_ROLE_ID: 'vault.auth.roleId',
   VAULT_SECRET_ID: 'vault.auth.secretId',
+  LOGS_URL: 'logging.shipping.url',
+  LOG_LEVEL: 'logging.level',
+  ZIPKIN_URL: 'tracing.zipkinUrl',
 };
 
 export interface ServiceContext<T> {
@@ -41,6 +53,8 @@ export interface ServiceContext<T> {
   readonly health: HealthRegistry;
   readonly metrics: Registry;
   readonly vault: VaultSecrets | undefined;
+  /** The process's tracing, when started (by the `@nimbus/kit/register` preload or runService). */
+  readonly telemetry: TelemetryHandle | undefined;
   /** Registers something to close at shutdown (reverse order of registration). */
   onClose(resource: Resource): void;
 }
@@ -65,6 +79,7 @@ export interface BuildOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra sources with the highest precedence (tests, command-line overrides). */
   sources?: ConfigSource[];
+  /** Use this logger instead of the ECS logger built from settings (tests pass silentLogger). */
   logger?: Logger;
   /** Skip Vault even if enabled in settings (unit tests). */
   vault?: boolean;
@@ -90,7 +105,8 @@ function vaultSource(vault: VaultSecrets, app: string, profiles: string[]): Conf
 export async function buildService<S extends TObject>(def: ServiceDefinition<S>, opts: BuildOptions = {}): Promise<BuiltService<Static<S> & KitSettings>> {
   type T = Static<S> & KitSettings;
   const schema: TObject = Type.Composite([KitSettings, def.settings]);
-  const logger = (opts.logger ?? silentLogger).child({ 'service.name': def.name });
+  const metrics = new Registry();
+  metrics.setDefaultLabels({ service: def.name });
   const env = envSource(opts.env ?? process.env, {
     bootstrap: { ...BOOTSTRAP_ENV, ...def.bootstrapEnv },
     knownKeys: describeSettings(schema).map((d) => d.key),
@@ -98,8 +114,19 @@ export async function buildService<S extends TObject>(def: ServiceDefinition<S>,
   const highest = [...(opts.sources ?? []), env];
   const lowest = def.defaults ? [staticSource(`${def.name} defaults`, def.defaults)] : [];
 
-  // Bootstrap pass: enough to know where Vault is and how to log in.
-  const bootstrap = (await ConfigStore.load({ schema, sources: [...highest, ...lowest], logger })).current as unknown as T;
+  // Bootstrap pass: enough to know how to log, where Vault is and how to log in.
+  const bootstrap = (await ConfigStore.load({ schema, sources: [...highest, ...lowest] })).current as unknown as T;
+  const resources: Resource[] = [];
+  let logger: Logger;
+  if (opts.logger) {
+    logger = opts.logger;
+  } else {
+    const { shipping, level, stdout } = bootstrap.logging;
+    // The shipper is the first resource, so it closes last and ships the shutdown's own lines.
+    const shipper = shipping.enabled ? new ElasticsearchShipper({ serviceName: def.name, ...shipping }, { registry: metrics }) : undefined;
+    if (shipper) resources.push({ name: 'log-shipper', close: () => shipper.shutdown() });
+    logger = createLogger({ serviceName: def.name, serviceVersion: def.version, level, stdout: stdout ? process.stdout : false, ...(shipper && { shipper }) });
+  }
   let vault: VaultSecrets | undefined;
   const sources = [...highest];
   if (bootstrap.vault.enabled && opts.vault !== false) {
@@ -110,10 +137,12 @@ export async function buildService<S extends TObject>(def: ServiceDefinition<S>,
   const config = await ConfigStore.load({ schema, sources: [...sources, ...lowest], logger });
   const settings = config.current as unknown as T;
 
-  const resources: Resource[] = [];
   const health = new HealthRegistry();
-  const metrics = new Registry();
-  metrics.setDefaultLabels({ service: def.name });
+  const telemetry = activeTelemetry();
+  config.onChange('logging.level', (current) => {
+    (logger as { level?: string }).level = (current as unknown as T).logging.level;
+  });
+  config.onChange('tracing.sampleRatio', (current) => telemetry?.setSampleRatio((current as unknown as T).tracing.sampleRatio));
   if (vault) {
     const v = vault;
     resources.push({ name: 'vault', close: () => v.close() });
@@ -128,11 +157,14 @@ export async function buildService<S extends TObject>(def: ServiceDefinition<S>,
     health,
     metrics,
     vault,
+    telemetry,
     onClose: (r) => void resources.push(r),
   };
 
   const app = Fastify({
-    logger: false,
+    loggerInstance: toFastifyLogger(asNimbusLogger(logger)),
+    // The access log plugin writes one ECS line per request instead.
+    disableRequestLogging: true,
     bodyLimit: settings.server.bodyLimitBytes,
     requestTimeout: settings.server.requestTimeoutMs,
     // Honour a caller's request id so one id follows a request across services.
@@ -146,6 +178,8 @@ export async function buildService<S extends TObject>(def: ServiceDefinition<S>,
     await app.register(problemHandler, { logger });
     await app.register(openApiPlugin, { service: { name: def.name, version: def.version, description: def.description } });
     await app.register(healthPlugin, { registry: health, service: { name: def.name, version: def.version } });
+    await app.register(metricsPlugin, { registry: metrics, settings: settings.metrics });
+    if (settings.logging.accessLog.enabled) await app.register(accessLogPlugin, { logger, ignorePaths: settings.logging.accessLog.ignorePaths });
     app.addHook('onRequest', async function refuseWhileStopping(request, reply) {
       // Health stays reachable so probes see the shutdown; new work is refused.
       if (!health.accepting && !request.url.startsWith('/health')) {
@@ -185,8 +219,11 @@ function stopper<T>(app: FastifyInstance, ctx: ServiceContext<T & KitSettings>, 
       await closeAll(resources.filter((r) => r.stage === 'intake'), deadline, onError);
       await closeAll([{ name: 'http', close: () => app.close() }], deadline, onError);
       app.server.closeAllConnections?.(); // past the deadline: whatever is left is cut
-      await closeAll(resources.filter((r) => r.stage !== 'intake'), deadline, onError);
+      const pools = resources.filter((r) => r.stage !== 'intake');
       ctx.logger.info('stopped', { 'event.outcome': errors.length ? 'failure' : 'success' });
+      // Last: pools and the log shipper, then spans still buffered.
+      await closeAll(pools, deadline, onError);
+      if (ctx.telemetry) await closeAll([{ name: 'telemetry', close: () => ctx.telemetry?.shutdown() }], deadline, onError);
     })();
     return stopping;
   };

@@ -121,3 +121,19 @@ function reportTransportError(err: unknown): void {
     // stderr gone too: nothing left to tell.
   }
 }
+
+/** Lifts a plain `Logger` (e.g. `silentLogger` in tests) to a NimbusLogger, for the fastify adapter. */
+export function asNimbusLogger(logger: Logger): NimbusLogger {
+  if ('isLevelEnabled' in logger && 'fatal' in logger) return logger as NimbusLogger;
+  return {
+    debug: (m, f) => logger.debug(m, f),
+    info: (m, f) => logger.info(m, f),
+    warn: (m, f) => logger.warn(m, f),
+    error: (m, f) => logger.error(m, f),
+    fatal: (m, f) => logger.error(m, f),
+    trace: (m, f) => logger.debug(m, f),
+    child: (fields) => asNimbusLogger(logger.child(fields)),
+    level: 'info',
+    isLevelEnabled: () => true,
+  };
+}

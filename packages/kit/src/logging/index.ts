@@ -1,5 +1,5 @@
 export { silentLogger, type Logger } from './logger.js';
-export { createLogger, type CreateLoggerOptions, type NimbusLogger } from './create-logger.js';
+export { createLogger, asNimbusLogger, type CreateLoggerOptions, type NimbusLogger } from './create-logger.js';
 export { ElasticsearchShipper, type ShipperDeps, type ShipperOptions, type ShipperStats } from './elasticsearch-shipper.js';
 export { type DropReason } from './shipper-metrics.js';
 export { toFastifyLogger } from './fastify-logger.js';

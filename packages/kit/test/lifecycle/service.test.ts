@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { staticSource } from '../../src/config/sources.js';
 import { buildService, type BuiltService } from '../../src/lifecycle/service.js';
+import { silentLogger } from '../../src/logging/logger.js';
 import { exampleService } from './example-service.js';
 
-const noVault = { vault: false, env: {} };
+const noVault = { vault: false, env: {}, logger: silentLogger };
 let built: BuiltService<unknown> | undefined;
 afterEach(async () => {
   await built?.stop('test end');
