@@ -4,4 +4,7 @@ export * from './health/index.js';
 export * from './http/index.js';
 export * from './lifecycle/index.js';
 export * from './secrets/index.js';
-export { silentLogger, type Logger } from './logging/logger.js';
+export * from './events/index.js';
+export * from './logging/index.js';
+export * from './metrics/index.js';
+export * from './telemetry/index.js';
