@@ -16,13 +16,23 @@ function withObjects(schema: TObject, value: Record<string, unknown>): Record<st
   return value;
 }
 
+/** Comma-separated strings become lists where the schema wants a list, as Spring binds them. */
+function splitLists(schema: TSchema, value: unknown): unknown {
+  if (schema[Kind] === 'Array' && typeof value === 'string') return value.split(',').map((v) => v.trim()).filter(Boolean);
+  if (isObjectSchema(schema) && typeof value === 'object' && value !== null) {
+    const obj = value as Record<string, unknown>;
+    for (const [k, sub] of Object.entries(schema.properties)) if (k in obj) obj[k] = splitLists(sub, obj[k]);
+  }
+  return value;
+}
+
 /**
  * Turns merged flat keys into validated, defaulted, frozen settings. Strings
  * from env and properties files are converted to the declared types. Fails
  * with CONFIG_INVALID naming every bad key, so a start-up error says what to fix.
  */
 export function resolveSettings<S extends TObject>(schema: S, flat: Flat): Static<S> {
-  let value: unknown = withObjects(schema, unflatten(flat));
+  let value: unknown = splitLists(schema, withObjects(schema, unflatten(flat)));
   value = Value.Convert(schema, value);
   value = Value.Default(schema, value);
   const errors = [...Value.Errors(schema, value)];

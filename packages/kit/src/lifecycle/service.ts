@@ -24,9 +24,10 @@ import { VaultSettings } from '../secrets/settings.js';
 import { VaultSecrets } from '../secrets/vault.js';
 import { closeAll, type Resource } from './resources.js';
 import { ServerSettings } from './settings.js';
+import { EventsSettings } from './events.js';
 
 /** The settings every service gets from the kit, before its own. */
-export const KitSettings = Type.Composite([ServerSettings, VaultSettings, LoggingSettings, MetricsSettings, TracingSettings]);
+export const KitSettings = Type.Composite([ServerSettings, VaultSettings, LoggingSettings, MetricsSettings, TracingSettings, EventsSettings]);
 export type KitSettings = Static<typeof KitSettings>;
 
 /** Bootstrap environment variables (everything else comes from configuration). */
@@ -41,6 +42,9 @@ export const BOOTSTRAP_ENV: Readonly<Record<string, string>> = {
   LOGS_URL: 'logging.shipping.url',
   LOG_LEVEL: 'logging.level',
   ZIPKIN_URL: 'tracing.zipkinUrl',
+  EVENTS_BINDER: 'events.binder',
+  RABBITMQ_URL: 'events.rabbitmq.url',
+  KAFKA_BROKERS: 'events.kafka.brokers',
 };
 
 export interface ServiceContext<T> {

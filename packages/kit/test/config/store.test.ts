@@ -43,6 +43,12 @@ describe('ConfigStore', () => {
     expect(store.get('unknown.thing')).toBeUndefined();
   });
 
+  it('binds a comma-separated string to a list setting, as Spring does', async () => {
+    const Lists = Type.Object({ kafka: Type.Object({ brokers: Type.Array(Type.String(), { default: ['a:1'], description: 'brokers' }) }) });
+    const store = await ConfigStore.load({ schema: Lists, sources: [staticSource('env', { 'kafka.brokers': 'h1:9092, h2:9092' })] });
+    expect(store.current.kafka.brokers).toEqual(['h1:9092', 'h2:9092']);
+  });
+
   it('reads nested YAML files and ignores a missing optional file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'kit-config-'));
     const path = join(dir, 'application.yml');
