@@ -100,6 +100,7 @@ describe('docker-compose.yml', () => {
     expect(compose.services['zipkin']!.image).toBe(`openzipkin/zipkin:${versions['ZIPKIN_VERSION']}`);
     expect(compose.services['kafka']!.image).toBe(`apache/kafka:${versions['KAFKA_VERSION']}`);
     expect(compose.services['consul']!.image).toBe(`hashicorp/consul:${versions['CONSUL_VERSION']}`);
+    expect(compose.services['vault']!.image).toBe(`hashicorp/vault:${versions['VAULT_VERSION']}`);
     expect(compose.services['mailpit']!.image).toBe(`axllent/mailpit:v${versions['MAILPIT_VERSION']}`);
   });
 });
