@@ -1,5 +1,5 @@
 import { Type, type Static, type TObject } from '@sinclair/typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { ConfigStore } from '../config/store.js';
 import { describeSettings } from '../config/settings.js';
@@ -168,7 +168,7 @@ export async function buildService<S extends TObject>(def: ServiceDefinition<S>,
   const app = Fastify({
     loggerInstance: toFastifyLogger(asNimbusLogger(logger)),
     // The access log plugin writes one ECS line per request instead.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: settings.server.bodyLimitBytes,
     requestTimeout: settings.server.requestTimeoutMs,
     // Honour a caller's request id so one id follows a request across services.
