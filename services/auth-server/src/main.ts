@@ -1,4 +1,4 @@
 import { runService } from '@nimbus/kit';
-import { service } from './app.js';
+import { createService } from './app.js';
 
-await runService(service);
+await runService(createService());

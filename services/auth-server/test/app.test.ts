@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { silentLogger } from '@nimbus/kit';
 import { buildApp } from '../src/app.js';
 
 describe('auth-server app', () => {
-  it('reports itself ready under its own name', async () => {
-    const { app, stop } = await buildApp({ vault: false, env: {} });
-    const res = await app.inject('/health/ready');
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ status: 'UP', service: 'auth-server' });
-    await stop();
+  it('refuses to start without Vault, saying where signing keys live and how to fix it', async () => {
+    const err = await buildApp({ vault: false, env: {}, logger: silentLogger }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'CONFIG_INVALID' });
+    expect((err as Error).message).toMatch(/Vault.*VAULT_ADDR/);
   });
 });

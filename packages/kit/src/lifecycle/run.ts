@@ -11,7 +11,7 @@ export interface RunningService<T> extends BuiltService<T> {
  * then stop gracefully on SIGTERM/SIGINT within the shutdown bound, exiting
  * non-zero if that bound is exceeded. A service's main.ts is one call to this.
  */
-export async function runService<S extends TObject>(def: ServiceDefinition<S>, opts: BuildOptions = {}): Promise<RunningService<Static<S> & KitSettings>> {
+export async function runService<S extends TObject, D = void>(def: ServiceDefinition<S, D>, opts: BuildOptions = {}): Promise<RunningService<Static<S> & KitSettings>> {
   const built = await buildService(def, opts);
   const { app, ctx } = built;
   const { host, port, shutdownTimeoutMs } = ctx.settings.server;

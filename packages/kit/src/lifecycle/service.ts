@@ -63,7 +63,7 @@ export interface ServiceContext<T> {
   onClose(resource: Resource): void;
 }
 
-export interface ServiceDefinition<S extends TObject> {
+export interface ServiceDefinition<S extends TObject, D = void> {
   name: string;
   version: string;
   description?: string;
@@ -73,10 +73,13 @@ export interface ServiceDefinition<S extends TObject> {
   defaults?: Flat;
   /** More bootstrap env names → settings keys (e.g. MYSQL_URL → mysql.url). */
   bootstrapEnv?: Record<string, string>;
-  /** Opens stores and clients; runs after configuration and secrets are loaded. */
-  setup?(ctx: ServiceContext<Static<S> & KitSettings>): Promise<void>;
+  /**
+   * Opens stores and clients; runs after configuration and secrets are
+   * loaded. What it returns is handed to `routes` (pools, repositories).
+   */
+  setup?(ctx: ServiceContext<Static<S> & KitSettings>): Promise<D>;
   /** Registers the service's routes. */
-  routes(app: FastifyInstance, ctx: ServiceContext<Static<S> & KitSettings>): Promise<void>;
+  routes(app: FastifyInstance, ctx: ServiceContext<Static<S> & KitSettings>, deps: D): Promise<void>;
 }
 
 export interface BuildOptions {
@@ -106,7 +109,7 @@ function vaultSource(vault: VaultSecrets, app: string, profiles: string[]): Conf
  * secrets → stores (setup) → app and routes. Nothing listens yet, so tests can
  * `inject()`; `runService` adds listen, discovery and signals.
  */
-export async function buildService<S extends TObject>(def: ServiceDefinition<S>, opts: BuildOptions = {}): Promise<BuiltService<Static<S> & KitSettings>> {
+export async function buildService<S extends TObject, D = void>(def: ServiceDefinition<S, D>, opts: BuildOptions = {}): Promise<BuiltService<Static<S> & KitSettings>> {
   type T = Static<S> & KitSettings;
   const schema: TObject = Type.Composite([KitSettings, def.settings]);
   const metrics = new Registry();
@@ -178,7 +181,7 @@ export async function buildService<S extends TObject>(def: ServiceDefinition<S>,
   });
   const stop = stopper(app, ctx, resources);
   try {
-    await def.setup?.(ctx);
+    const deps = (await def.setup?.(ctx)) as D;
     await app.register(problemHandler, { logger });
     await app.register(openApiPlugin, { service: { name: def.name, version: def.version, description: def.description } });
     await app.register(healthPlugin, { registry: health, service: { name: def.name, version: def.version } });
@@ -196,7 +199,7 @@ export async function buildService<S extends TObject>(def: ServiceDefinition<S>,
       // While draining, keep-alive sockets would hold the server open: ask clients to close them.
       if (!health.accepting) void reply.header('connection', 'close');
     });
-    await def.routes(app, ctx);
+    await def.routes(app, ctx, deps);
     await app.ready();
   } catch (err) {
     await stop('boot failed');

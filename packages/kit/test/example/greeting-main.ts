@@ -1,0 +1,6 @@
+import { runService } from '../../src/index.js';
+import { greetingService } from './greeting-service.js';
+
+// Started by the acceptance test as a real process: node --import tsx --import <register> greeting-main.ts
+const running = await runService(greetingService);
+process.stdout.write(`${JSON.stringify({ fixture: 'ready', url: running.url })}\n`);
