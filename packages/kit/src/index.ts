@@ -8,3 +8,5 @@ export * from './events/index.js';
 export * from './logging/index.js';
 export * from './metrics/index.js';
 export * from './telemetry/index.js';
+export * from './discovery/index.js';
+export * from './client/index.js';

@@ -24,10 +24,13 @@ import { VaultSettings } from '../secrets/settings.js';
 import { VaultSecrets } from '../secrets/vault.js';
 import { closeAll, type Resource } from './resources.js';
 import { ServerSettings } from './settings.js';
+import { DiscoverySettings } from '../discovery/settings.js';
+import { ClientSettings } from '../client/settings.js';
 import { EventsSettings } from './events.js';
 
 /** The settings every service gets from the kit, before its own. */
-export const KitSettings = Type.Composite([ServerSettings, VaultSettings, LoggingSettings, MetricsSettings, TracingSettings, EventsSettings]);
+const Discovery = Type.Object({ discovery: DiscoverySettings, client: ClientSettings });
+export const KitSettings = Type.Composite([ServerSettings, VaultSettings, LoggingSettings, MetricsSettings, TracingSettings, EventsSettings, Discovery]);
 export type KitSettings = Static<typeof KitSettings>;
 
 /** Bootstrap environment variables (everything else comes from configuration). */
@@ -45,6 +48,7 @@ export const BOOTSTRAP_ENV: Readonly<Record<string, string>> = {
   EVENTS_BINDER: 'events.binder',
   RABBITMQ_URL: 'events.rabbitmq.url',
   KAFKA_BROKERS: 'events.kafka.brokers',
+  CONSUL_URL: 'discovery.consul.url',
 };
 
 export interface ServiceContext<T> {

@@ -15,7 +15,6 @@ export const GreetingSettings = Type.Object({
   }),
 });
 
-const TOPIC = 'example.greetings';
 
 interface Deps {
   pool: mysql.Pool;
@@ -42,9 +41,10 @@ export const greetingService: ServiceDefinition<typeof GreetingSettings, Deps> =
 
     const bus = useEventBus(ctx);
     const processed = createProcessedStore(pool);
+    // Topic and group carry the service name, so every test run has its own.
     bus.subscribe<{ id: string }>(
-      TOPIC,
-      'kit-example',
+      `${ctx.name}.greetings`,
+      ctx.name,
       idempotent(processed, async (event, delivery, conn) => {
         delivery.logger.info('greeting received', { 'greeting.id': event.data.id });
         await conn.query('UPDATE greetings SET delivered = TRUE WHERE id = ?', [event.data.id]);
@@ -66,7 +66,7 @@ export const greetingService: ServiceDefinition<typeof GreetingSettings, Deps> =
       try {
         await conn.beginTransaction();
         await conn.query('INSERT INTO greetings (id, text) VALUES (?, ?)', [id, text]);
-        await outbox.add(conn, TOPIC, createEvent({ type: 'greeting.created', source: ctx.name, subject: id, data: { id } }));
+        await outbox.add(conn, `${ctx.name}.greetings`, createEvent({ type: 'greeting.created', source: ctx.name, subject: id, data: { id } }));
         await conn.commit();
       } catch (err) {
         await conn.rollback();
