@@ -14,7 +14,6 @@ declare -A PORT=([config-server]=8888 [auth-server]=9000 [product-service]=8081 
 
 # Bootstrap env for every service: where the infra is (infra/endpoints.env).
 set -a; source infra/endpoints.env; set +a
-export CONFIG_SERVER_URL="${CONFIG_SERVER_URL:-http://127.0.0.1:8888}"
 
 # Each service runs like an infra component: pid and log under .data, via lib.sh.
 svc() {

@@ -26,11 +26,13 @@ import { closeAll, type Resource } from './resources.js';
 import { ServerSettings } from './settings.js';
 import { DiscoverySettings } from '../discovery/settings.js';
 import { ClientSettings } from '../client/settings.js';
+import { CONFIG_CLIENT_BOOTSTRAP_ENV, ConfigClientSettings } from '../config/server-client/settings.js';
+import { createConfigServerClient } from '../config/server-client/factory.js';
 import { EventsSettings } from './events.js';
 
 /** The settings every service gets from the kit, before its own. */
 const Discovery = Type.Object({ discovery: DiscoverySettings, client: ClientSettings });
-export const KitSettings = Type.Composite([ServerSettings, VaultSettings, LoggingSettings, MetricsSettings, TracingSettings, EventsSettings, Discovery]);
+export const KitSettings = Type.Composite([ServerSettings, VaultSettings, ConfigClientSettings, LoggingSettings, MetricsSettings, TracingSettings, EventsSettings, Discovery]);
 export type KitSettings = Static<typeof KitSettings>;
 
 /** Bootstrap environment variables (everything else comes from configuration). */
@@ -94,6 +96,8 @@ export interface BuildOptions {
   logger?: Logger;
   /** Skip Vault even if enabled in settings (unit tests). */
   vault?: boolean;
+  /** Skip the config server even if enabled in settings (unit tests). */
+  configServer?: boolean;
 }
 
 export interface BuiltService<T> {
@@ -119,7 +123,7 @@ export async function buildService<S extends TObject, D = void>(def: ServiceDefi
   const metrics = new Registry();
   metrics.setDefaultLabels({ service: def.name });
   const env = envSource(opts.env ?? process.env, {
-    bootstrap: { ...BOOTSTRAP_ENV, ...def.bootstrapEnv },
+    bootstrap: { ...BOOTSTRAP_ENV, ...CONFIG_CLIENT_BOOTSTRAP_ENV, ...def.bootstrapEnv },
     knownKeys: describeSettings(schema).map((d) => d.key),
   });
   const highest = [...(opts.sources ?? []), env];
@@ -140,11 +144,18 @@ export async function buildService<S extends TObject, D = void>(def: ServiceDefi
   }
   let vault: VaultSecrets | undefined;
   const sources = [...highest];
+  const profiles = bootstrap.service.profiles.split(',').map((p) => p.trim()).filter(Boolean);
   if (bootstrap.vault.enabled && opts.vault !== false) {
     vault = new VaultSecrets(bootstrap.vault, logger);
     await vault.login();
-    sources.push(vaultSource(vault, def.name, bootstrap.service.profiles.split(',').map((p) => p.trim()).filter(Boolean)));
+    sources.push(vaultSource(vault, def.name, profiles));
   }
+  // Spring's order: env, then Vault, then the config server, then defaults.
+  const configClient =
+    bootstrap.config.server.enabled && opts.configServer !== false
+      ? createConfigServerClient({ settings: bootstrap.config.server, application: def.name, profiles, logger })
+      : undefined;
+  if (configClient) sources.push(configClient.source);
   const config = await ConfigStore.load({ schema, sources: [...sources, ...lowest], logger });
   const settings = config.current as unknown as T;
 
@@ -158,6 +169,13 @@ export async function buildService<S extends TObject, D = void>(def: ServiceDefi
     const v = vault;
     resources.push({ name: 'vault', close: () => v.close() });
     health.add({ name: 'vault', critical: false, check: () => v.health() });
+  }
+  if (configClient) {
+    const listener = await configClient.listen(config as unknown as ConfigStore<TObject>);
+    if (listener) {
+      health.add({ ...listener.healthCheck(), critical: false });
+      resources.push({ name: 'config-refresh', stage: 'intake', close: () => listener.close() });
+    }
   }
   const ctx: ServiceContext<T> = {
     name: def.name,

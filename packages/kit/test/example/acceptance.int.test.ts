@@ -35,6 +35,7 @@ describe.each(['rabbitmq', 'kafka'] as const)('a kit service on %s', (binder) =>
         NIMBUS_SERVICE_NAME: name,
         OTEL_SERVICE_NAME: name,
         NIMBUS_SERVER_PORT: '0',
+        NIMBUS_CONFIG_SERVER_ENABLED: 'false',
         EXAMPLE_DATABASE: database,
         EVENTS_BINDER: binder,
         NIMBUS_DISCOVERY_REGISTRATION_CHECK_INTERVALMS: '1000',

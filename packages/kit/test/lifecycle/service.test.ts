@@ -4,7 +4,7 @@ import { buildService, type BuiltService } from '../../src/lifecycle/service.js'
 import { silentLogger } from '../../src/logging/logger.js';
 import { exampleService } from './example-service.js';
 
-const noVault = { vault: false, env: {}, logger: silentLogger };
+const noVault = { vault: false, configServer: false, env: {}, logger: silentLogger };
 let built: BuiltService<unknown> | undefined;
 afterEach(async () => {
   await built?.stop('test end');

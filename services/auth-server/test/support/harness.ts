@@ -69,6 +69,7 @@ export const ADMIN_EMAIL = 'admin@nimbus.test';
  */
 export async function startAuthServer(overrides: Flat = {}, isolation = newIsolation()): Promise<TestServer> {
   const { app, stop } = await buildApp({
+    configServer: false,
     env: { MYSQL_URL, VAULT_ADDR, VAULT_TOKEN },
     logger: process.env['AUTH_TEST_LOGS'] ? undefined : silentLogger,
     sources: [
