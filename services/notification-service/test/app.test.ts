@@ -4,7 +4,7 @@ import { buildApp } from '../src/app.js';
 
 describe('notification-service app', () => {
   it('reports itself ready under its own name', async () => {
-    const { app, stop } = await buildApp({ vault: false, env: {}, logger: silentLogger });
+    const { app, stop } = await buildApp({ vault: false, configServer: false, env: {}, logger: silentLogger });
     const res = await app.inject('/health/ready');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'UP', service: 'notification-service' });
