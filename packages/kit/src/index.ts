@@ -10,3 +10,4 @@ export * from './metrics/index.js';
 export * from './telemetry/index.js';
 export * from './discovery/index.js';
 export * from './client/index.js';
+export * from './store/index.js';

@@ -12,8 +12,7 @@ import { seedClients, validateClientDefinitions } from './oauth/seed-clients.js'
 import { TokenService } from './oauth/token-service.js';
 import { configuredClients, type Settings } from './settings.js';
 import { ClientStore } from './store/clients.js';
-import { lockName, openPool, withLock } from './store/db.js';
-import { migrate } from './store/migrate.js';
+import { lockName, migrate, migrationsDir, openPool, withLock } from '@nimbus/kit';
 import { RefreshTokenStore } from './store/refresh-tokens.js';
 import { RevocationStore } from './store/revocations.js';
 import { UserStore } from './store/users.js';
@@ -68,7 +67,7 @@ export async function openAuthServices(ctx: ServiceContext<AuthSettings>): Promi
       await pool.query('SELECT 1');
     },
   });
-  const applied = await migrate(pool, settings.mysql);
+  const applied = await migrate(pool, settings.mysql, { dir: migrationsDir(import.meta.url), schemaTable: 'auth_schema_version' });
   if (applied > 0) logger.info('database migrated', { 'db.name': settings.mysql.database, 'db.migrations_applied': applied });
   const lock = (purpose: string) => <T>(fn: () => Promise<T>) => withLock(pool, lockName(settings.mysql.database, purpose), 30, fn);
 

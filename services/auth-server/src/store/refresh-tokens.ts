@@ -1,6 +1,6 @@
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { refreshOutcome, type RevokeReason } from '../domain/refresh.js';
-import { inTransaction } from './db.js';
+import { inTransaction } from '@nimbus/kit';
 
 export interface Family {
   id: string;

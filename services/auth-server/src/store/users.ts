@@ -2,7 +2,7 @@ import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import type { StoredStatus } from '../domain/accounts.js';
 import { afterFailure, lockRemainingSeconds, type LockoutPolicy, type LockState } from '../domain/lockout.js';
 import { isRole, normaliseRoles, type Role } from '../domain/roles.js';
-import { inTransaction } from './db.js';
+import { inTransaction } from '@nimbus/kit';
 
 export interface UserRecord {
   id: string;

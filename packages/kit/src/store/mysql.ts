@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CONFIG_INVALID } from '@nimbus/kit';
+import { CONFIG_INVALID } from '../errors/catalogue.js';
 import mysql, { type ConnectionOptions, type Pool, type PoolConnection, type RowDataPacket } from 'mysql2/promise';
 
 export interface MysqlSettings {
@@ -11,7 +11,7 @@ export interface MysqlSettings {
 
 /** Connection options from a mysql:// URL; the URL's path (database) is ignored in favour of mysql.database. */
 export function connectionOptions(url: string): ConnectionOptions {
-  if (!url) throw CONFIG_INVALID('mysql.url is empty: set MYSQL_URL (e.g. mysql://user:password@127.0.0.1:3306), or mysql.url in Vault at secret/auth-server');
+  if (!url) throw CONFIG_INVALID('mysql.url is empty: set MYSQL_URL (e.g. mysql://user:password@127.0.0.1:3306), or mysql.url in Vault at secret/<service>');
   let u: URL;
   try {
     u = new URL(url);
@@ -55,7 +55,7 @@ export function lockName(database: string, purpose: string): string {
 /**
  * Runs `fn` holding a MySQL named lock, so instances sharing the database
  * take turns at read-modify-write work that MySQL alone cannot make atomic
- * (Vault key ring and secrets, migrations, seeding).
+ * (migrations, seeding, key rings kept elsewhere).
  */
 export async function withLock<T>(pool: Pool, name: string, timeoutSeconds: number, fn: () => Promise<T>): Promise<T> {
   const conn = await pool.getConnection();
@@ -86,4 +86,11 @@ export async function inTransaction<T>(pool: Pool, fn: (conn: PoolConnection) =>
   } finally {
     conn.release();
   }
+}
+
+const LOCK_CONFLICTS = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
+
+/** Whether MySQL gave up on a transaction because of lock contention (safe to run again). */
+export function isLockConflict(err: unknown): boolean {
+  return LOCK_CONFLICTS.has((err as { code?: string }).code ?? '');
 }
