@@ -25,7 +25,7 @@ install() {
   patch -s -p1 -d "$work/sdk" <"$MOD_DIR/sdk.patch"
   cp "$MOD_DIR/go.mod" "$work/wrap.mod" && cp "$MOD_DIR/go.sum" "$work/wrap.sum"
   go mod edit -replace="github.com/hashicorp/vault/sdk=$work/sdk" "$work/wrap.mod"
-  log "building github.com/hashicorp/vault@v$VAULT_VERSION (long: 20-40 min on 2 cores)"
+  log "building github.com/hashicorp/vault@v$VAULT_VERSION (long: ~16 min of compiling on 2 cores, plus ~8 min of downloads when cold)"
   (cd "$MOD_DIR" && CGO_ENABLED=0 go build -modfile="$work/wrap.mod" -trimpath -ldflags "-s -w" \
     -o "$BIN.tmp" github.com/hashicorp/vault)
   mv "$BIN.tmp" "$BIN"

@@ -1,16 +1,17 @@
-import { Type } from '@sinclair/typebox';
 import { buildService, type BuildOptions, type ServiceDefinition } from '@nimbus/kit';
 import { registerRoutes } from './routes/index.js';
+import { Settings } from './settings.js';
+import { setup, type GatewayDeps } from './setup.js';
 
-/** Settings of gateway beyond the kit's; every field has a default and a description. */
-export const Settings = Type.Object({});
+export { Settings } from './settings.js';
 
-export const service: ServiceDefinition<typeof Settings> = {
+export const service: ServiceDefinition<typeof Settings, GatewayDeps> = {
   name: 'gateway',
   version: '0.1.0',
   description: 'The one public entry: JWT verification, discovery-based routing, rate limits, circuit breakers.',
   settings: Settings,
   defaults: { 'server.port': 8080 },
+  setup,
   routes: registerRoutes,
 };
 

@@ -15,19 +15,44 @@ export function flatten(obj: Record<string, unknown>, prefix = '', out: Flat = {
   return out;
 }
 
-/** `{ 'a.b': 1 }` → `{ a: { b: 1 } }`; later keys win over earlier ones. */
+const UNSAFE = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** `routes[0].id` → ['routes', 0, 'id']: Spring's list notation, which the config server serves. */
+function segments(key: string): Array<string | number> {
+  const out: Array<string | number> = [];
+  for (const part of key.split('.')) {
+    const m = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
+    if (!m) {
+      out.push(part);
+      continue;
+    }
+    if (m[1]) out.push(m[1]);
+    for (const idx of (m[2] ?? '').matchAll(/\[(\d+)\]/g)) out.push(Number(idx[1]));
+  }
+  return out;
+}
+
+/**
+ * `{ 'a.b': 1, 'l[0].x': 2 }` → `{ a: { b: 1 }, l: [{ x: 2 }] }`; later keys win
+ * over earlier ones. Indexed keys build arrays, so lists served flat by the
+ * config server come back as lists.
+ */
 export function unflatten(flat: Flat): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(flat)) {
-    const parts = key.split('.');
-    let node = out;
-    for (const part of parts.slice(0, -1)) {
-      if (part === '__proto__' || part === 'constructor' || part === 'prototype') break;
-      if (!isPlainObject(node[part])) node[part] = {};
-      node = node[part] as Record<string, unknown>;
-    }
-    const last = parts[parts.length - 1] ?? '';
-    if (last !== '__proto__' && last !== 'constructor' && last !== 'prototype') node[last] = value;
+    const path = segments(key);
+    if (path.some((p) => typeof p === 'string' && UNSAFE.has(p))) continue;
+    let node: Record<string | number, unknown> = out;
+    path.forEach((part, i) => {
+      if (i === path.length - 1) {
+        node[part] = value;
+        return;
+      }
+      const wantArray = typeof path[i + 1] === 'number';
+      const next = node[part];
+      if (wantArray ? !Array.isArray(next) : !isPlainObject(next)) node[part] = wantArray ? [] : {};
+      node = node[part] as Record<string | number, unknown>;
+    });
   }
   return out;
 }

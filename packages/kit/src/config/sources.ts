@@ -70,5 +70,6 @@ export function fileSource(path: string, opts: { required?: boolean } = {}): Con
 
 /** Fixed values, highest or lowest precedence depending on where it is listed (tests, defaults for a profile). */
 export function staticSource(name: string, values: Flat): ConfigSource {
-  return { name, load: async () => ({ ...values }) };
+  // A deep copy per load: the store freezes what it resolves, and the caller keeps its values.
+  return { name, load: async () => structuredClone(values) };
 }

@@ -49,6 +49,24 @@ describe('ConfigStore', () => {
     expect(store.current.kafka.brokers).toEqual(['h1:9092', 'h2:9092']);
   });
 
+  it('rebuilds lists from the indexed keys the config server serves (routes[0].id)', async () => {
+    const Lists = Type.Object({
+      routes: Type.Array(Type.Object({ id: Type.String(), tags: Type.Array(Type.String()) }), { default: [], description: 'routes' }),
+    });
+    const store = await ConfigStore.load({
+      schema: Lists,
+      sources: [staticSource('server', { 'routes[0].id': 'a', 'routes[0].tags[0]': 'x', 'routes[0].tags[1]': 'y', 'routes[1].id': 'b', 'routes[1].tags[0]': 'z' })],
+    });
+    expect(store.current.routes).toEqual([{ id: 'a', tags: ['x', 'y'] }, { id: 'b', tags: ['z'] }]);
+  });
+
+  it('can reload a static source whose values the store froze', async () => {
+    const values = { 'client.timeoutMs': 5 };
+    const store = await ConfigStore.load({ schema: Schema, sources: [staticSource('s', values)] });
+    await expect(store.refresh()).resolves.toEqual([]);
+    expect(Object.isFrozen(values)).toBe(false);
+  });
+
   it('reads nested YAML files and ignores a missing optional file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'kit-config-'));
     const path = join(dir, 'application.yml');

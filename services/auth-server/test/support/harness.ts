@@ -1,24 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { silentLogger, staticSource, type Flat } from '@nimbus/kit';
 import mysql from 'mysql2/promise';
 import { buildApp } from '../../src/app.js';
+import { endpoints } from '@nimbus/kit/testing';
 
-// Where the live infrastructure answers: infra/endpoints.env, overridden by
-// the process environment (compose sets the same names).
-function endpoints(): Record<string, string> {
-  const out: Record<string, string> = {};
-  const text = readFileSync(fileURLToPath(new URL('../../../../infra/endpoints.env', import.meta.url)), 'utf8');
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    const eq = line.indexOf('=');
-    if (line && !line.startsWith('#') && eq > 0) out[line.slice(0, eq)] = process.env[line.slice(0, eq)] ?? line.slice(eq + 1);
-  }
-  return out;
-}
-
-export const env = endpoints();
+export const env = endpoints;
 const MYSQL_URL = env['MYSQL_URL']!;
 const VAULT_ADDR = env['VAULT_ADDR']!;
 const VAULT_TOKEN = env['VAULT_TOKEN']!;

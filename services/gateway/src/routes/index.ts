@@ -1,4 +1,43 @@
-import type { FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import type { FastifyInstance, HTTPMethods } from 'fastify';
+import { aggregateOpenApi } from '../docs/aggregate.js';
+import type { Settings } from '../settings.js';
+import type { GatewayContext, GatewayDeps } from '../setup.js';
+import { proxyRoutes } from './proxy.js';
 
-/** Registers this service's API routes. */
-export async function registerRoutes(_app: FastifyInstance): Promise<void> {}
+const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/** Security headers and CORS for every response, then the proxied routes. */
+export async function registerRoutes(app: FastifyInstance, ctx: GatewayContext, deps: GatewayDeps): Promise<void> {
+  const { gateway } = ctx.settings;
+  await app.register(helmet, { global: true });
+  const corsOn = gateway.cors.origins.length > 0;
+  if (corsOn) {
+    await app.register(cors, {
+      origin: gateway.cors.origins.includes('*') ? '*' : [...gateway.cors.origins],
+      credentials: gateway.cors.credentials,
+      maxAge: gateway.cors.maxAgeSeconds,
+      exposedHeaders: ['x-request-id', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after'],
+    });
+  }
+  // The kit serves the gateway's own document at /openapi.json; the public API is this one.
+  app.get('/openapi/aggregate.json', async function aggregatedOpenApi() {
+    return aggregateOpenApi(deps.routes, deps.resolver);
+  });
+  let limits = gateway.rateLimit;
+  ctx.config.onChange('gateway.rateLimit', (current) => {
+    limits = (current as unknown as Settings).gateway.rateLimit;
+    ctx.logger.info('rate limits updated', { max: limits.max, timeWindowMs: limits.timeWindowMs, enabled: limits.enabled });
+  });
+  await app.register(proxyRoutes, {
+    routes: deps.routes,
+    resolver: deps.resolver,
+    upstreams: deps.upstreams,
+    verifier: deps.verifier,
+    redis: deps.redis,
+    limits: () => limits,
+    connectTimeoutMs: ctx.settings.client.connectTimeoutMs,
+    methods: corsOn ? METHODS : [...METHODS, 'OPTIONS'],
+  });
+}

@@ -1,25 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { createEventBus, silentLogger, staticSource, type BuiltService, type EventBus, type Flat, type KitSettings } from '@nimbus/kit';
 import mysql from 'mysql2/promise';
 import { Registry } from 'prom-client';
 import { buildApp } from '../../src/app.js';
 import type { Settings } from '../../src/settings.js';
+import { endpoints, deleteRabbitObjects } from '@nimbus/kit/testing';
 
-// Where the live infrastructure answers: infra/endpoints.env, overridden by the process environment.
-function endpoints(): Record<string, string> {
-  const out: Record<string, string> = {};
-  const text = readFileSync(fileURLToPath(new URL('../../../../infra/endpoints.env', import.meta.url)), 'utf8');
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    const eq = line.indexOf('=');
-    if (line && !line.startsWith('#') && eq > 0) out[line.slice(0, eq)] = process.env[line.slice(0, eq)] ?? line.slice(eq + 1);
-  }
-  return out;
-}
-
-export const env = endpoints();
+export const env = endpoints;
 
 export interface TestNotificationService {
   service: BuiltService<KitSettings & Settings>;
@@ -29,19 +16,6 @@ export interface TestNotificationService {
   bus: EventBus;
   sql: mysql.Connection;
   stop(): Promise<void>;
-}
-
-async function deleteBrokerObjects(runId: string): Promise<void> {
-  const u = new URL(env['RABBITMQ_MANAGEMENT_URL']!);
-  const auth = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`;
-  const base = `${u.protocol}//${u.host}/api`;
-  for (const kind of ['queues', 'exchanges'] as const) {
-    const res = await fetch(`${base}/${kind}/%2F`, { headers: { authorization: auth } });
-    if (!res.ok) continue;
-    for (const { name } of (await res.json()) as { name: string }[]) {
-      if (name.includes(runId)) await fetch(`${base}/${kind}/%2F/${encodeURIComponent(name)}`, { method: 'DELETE', headers: { authorization: auth } });
-    }
-  }
 }
 
 /** notification-service on live MariaDB, RabbitMQ and Mailpit with its own database, topic and group. */
@@ -79,7 +53,7 @@ export async function startNotificationService(overrides: Flat = {}): Promise<Te
       await service.stop();
       await sql.query(`DROP DATABASE IF EXISTS \`${database}\``);
       await sql.end();
-      await deleteBrokerObjects(runId);
+      await deleteRabbitObjects(runId);
     },
   };
 }

@@ -1,27 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { buildService, createEventBus, silentLogger, staticSource, type BuiltService, type CloudEvent, type EventBus, type Flat, type KitSettings } from '@nimbus/kit';
 import mysql from 'mysql2/promise';
 import { Registry } from 'prom-client';
 import { service as definition, type OrderDeps } from '../../src/app.js';
 import type { Settings } from '../../src/settings.js';
+import { endpoints, deleteRabbitObjects } from '@nimbus/kit/testing';
 
-// Where the live infrastructure answers: infra/endpoints.env, overridden by the process environment.
-function endpoints(): Record<string, string> {
-  const out: Record<string, string> = {};
-  const text = readFileSync(fileURLToPath(new URL('../../../../infra/endpoints.env', import.meta.url)), 'utf8');
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    const eq = line.indexOf('=');
-    if (line && !line.startsWith('#') && eq > 0) out[line.slice(0, eq)] = process.env[line.slice(0, eq)] ?? line.slice(eq + 1);
-  }
-  return out;
-}
-
-export const env = endpoints();
+export const env = endpoints;
 
 export interface FakeProduct {
   price: number;
@@ -85,20 +72,6 @@ export interface TestOrderService {
   received: CloudEvent<Record<string, unknown>>[];
   sql: mysql.Connection;
   stop(): Promise<void>;
-}
-
-/** Deletes the RabbitMQ queues and exchanges a run created (names carry its id). */
-async function deleteBrokerObjects(runId: string): Promise<void> {
-  const u = new URL(env['RABBITMQ_MANAGEMENT_URL']!);
-  const auth = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`;
-  const base = `${u.protocol}//${u.host}/api`;
-  for (const kind of ['queues', 'exchanges'] as const) {
-    const res = await fetch(`${base}/${kind}/%2F`, { headers: { authorization: auth } });
-    if (!res.ok) continue;
-    for (const { name } of (await res.json()) as { name: string }[]) {
-      if (name.includes(runId)) await fetch(`${base}/${kind}/%2F/${encodeURIComponent(name)}`, { method: 'DELETE', headers: { authorization: auth } });
-    }
-  }
 }
 
 /**
@@ -165,7 +138,7 @@ export async function startOrderService(overrides: Flat = {}): Promise<TestOrder
       await origin.close();
       await sql.query(`DROP DATABASE IF EXISTS \`${database}\``);
       await sql.end();
-      await deleteBrokerObjects(runId);
+      await deleteRabbitObjects(runId);
     },
   };
 }

@@ -1,0 +1,151 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BrokenCircuitError } from 'cockatiel';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RawReplyDefaultExpression } from 'fastify';
+import { CIRCUIT_OPEN, DEPENDENCY_TIMEOUT, DEPENDENCY_UNAVAILABLE, type Instance, type ServiceResolver } from '@nimbus/kit';
+import type { Identity } from '../auth/rules.js';
+import type { RouteMatch } from '../routing/match.js';
+import { AttemptFailure, classify } from './attempt.js';
+import type { Upstreams } from './upstreams.js';
+
+/** Upstream statuses that mean "not processed": retried when allowed, counted by the breaker. */
+const FAILURE_STATUSES = new Set([502, 503, 504]);
+
+/** Headers only the gateway may set: client-sent copies are dropped. */
+export const IDENTITY_HEADERS = ['x-user-id', 'x-user-roles', 'x-user-scopes', 'x-user-client-id'] as const;
+
+export interface ForwardDeps {
+  resolver: ServiceResolver;
+  upstreams: Upstreams;
+}
+
+/** Request headers for the upstream: verified identity, forwarding info, request id; the Authorization header is relayed as is. */
+export function upstreamHeaders(request: Pick<FastifyRequest, 'ip' | 'protocol' | 'id'>, headers: Record<string, string | string[] | undefined>, identity: Identity | undefined) {
+  const forged = new Set<string>(IDENTITY_HEADERS);
+  const out: Record<string, string | string[] | undefined> = Object.fromEntries(Object.entries(headers).filter(([name]) => !forged.has(name)));
+  if (identity) {
+    out['x-user-id'] = identity.subject;
+    out['x-user-roles'] = identity.roles.join(',');
+    out['x-user-scopes'] = identity.scopes.join(' ');
+    if (identity.clientId) out['x-user-client-id'] = identity.clientId;
+  }
+  const prior = headers['x-forwarded-for'];
+  out['x-forwarded-for'] = prior ? `${String(prior)}, ${request.ip}` : request.ip;
+  out['x-forwarded-proto'] = request.protocol;
+  if (headers.host) out['x-forwarded-host'] = headers.host;
+  out['x-request-id'] = request.id;
+  return out;
+}
+
+/**
+ * Forwards one request to the route's service: an instance per attempt
+ * from discovery (round-robin, failed ones quarantined), idempotent
+ * methods retried on 502/503/504, network errors and timeouts, any method
+ * retried when the connection was refused (nothing was sent), the whole
+ * call under the service's circuit breaker.
+ */
+export async function forward(request: FastifyRequest, reply: FastifyReply, match: RouteMatch, identity: Identity | undefined, deps: ForwardDeps): Promise<void> {
+  const { route, upstreamPath } = match;
+  const policy = deps.upstreams.policy(route.service);
+  const { settings } = policy;
+  const timeoutMs = route.timeoutMs > 0 ? route.timeoutMs : settings.timeoutMs;
+  const idempotent = settings.retry.methods.includes(request.method);
+  const maxAttempts = 1 + settings.retry.retries;
+  const body = Buffer.isBuffer(request.body) ? request.body : undefined;
+  const initialHeaders = reply.getHeaders();
+
+  try {
+    await policy.breaker.execute(async () => {
+      for (let attempt = 1; ; attempt++) {
+        const instance = deps.resolver.next(route.service);
+        const last = attempt >= maxAttempts;
+        try {
+          await attemptOnce(request, reply, instance, upstreamPath, { timeoutMs, body, identity, sendFailure: last || !idempotent });
+          return;
+        } catch (err) {
+          if (!(err instanceof AttemptFailure)) throw err;
+          // Unreachable or overloaded instances are skipped for a while; a slow one is not (it answers, late).
+          if (err.kind === 'refused' || err.kind === 'network' || err.status === 503) deps.resolver.markFailed(instance);
+          const retryable = err.unsent || (idempotent && (err.kind !== 'timeout' || settings.retry.onTimeout) && (err.kind !== 'status' || settings.retry.statuses.includes(err.status ?? 0)));
+          if (last || err.sent || !retryable || request.raw.destroyed) throw err;
+          restoreHeaders(reply, initialHeaders); // reply-from copied the failed answer's headers
+          await sleep(backoffMs(attempt, settings.retry.initialDelayMs, settings.retry.maxDelayMs));
+        }
+      }
+    });
+  } catch (err) {
+    // A stream still piping is not `reply.sent` yet: rely on the attempt's own flag.
+    if ((err instanceof AttemptFailure && err.sent) || reply.sent) return;
+    if (err instanceof BrokenCircuitError) {
+      const retryAfter = String(policy.retryAfterSeconds());
+      throw CIRCUIT_OPEN({ detail: `${route.service} is failing; retry after ${retryAfter} s`, headers: { 'retry-after': retryAfter } });
+    }
+    if (err instanceof AttemptFailure) {
+      restoreHeaders(reply, initialHeaders);
+      if (err.kind === 'timeout') throw DEPENDENCY_TIMEOUT({ detail: `${route.service} did not answer within ${timeoutMs} ms`, cause: err });
+      throw DEPENDENCY_UNAVAILABLE({ detail: `${route.service} could not be reached`, cause: err });
+    }
+    throw err;
+  }
+}
+
+interface AttemptOptions {
+  timeoutMs: number;
+  body: Buffer | undefined;
+  identity: Identity | undefined;
+  /** Send a 502/503/504 answer to the client (last attempt) instead of discarding it for a retry. */
+  sendFailure: boolean;
+}
+
+function attemptOnce(request: FastifyRequest, reply: FastifyReply, instance: Instance, path: string, opts: AttemptOptions): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    // reply-from calls neither callback when the client went away: settle on close.
+    const raw: RawReplyDefaultExpression = reply.raw;
+    const onClose = () => resolve();
+    raw.once('close', onClose);
+    const settle = (err?: AttemptFailure) => {
+      raw.off('close', onClose);
+      if (err) reject(err);
+      else resolve();
+    };
+    const contentType = request.headers['content-type'];
+    void reply.from(path, {
+      getUpstream: () => instance.url,
+      timeout: opts.timeoutMs,
+      // Retries are ours (instance choice, breaker, backoff): reply-from's own 503 retry is off.
+      retryDelay: () => null,
+      rewriteRequestHeaders: (req, headers) => upstreamHeaders(req, headers, opts.identity),
+      ...(opts.body && { body: opts.body, contentType: contentType ?? 'application/octet-stream' }),
+      onResponse(_req, rep, res) {
+        const status = res.statusCode;
+        if (!FAILURE_STATUSES.has(status)) {
+          void rep.send(res.stream);
+          settle();
+          return;
+        }
+        const failure = new AttemptFailure('status', instance, status);
+        if (opts.sendFailure) {
+          void rep.send(res.stream);
+          failure.sent = true;
+        } else {
+          res.stream.resume(); // drain, so the socket goes back to the pool
+        }
+        settle(failure);
+      },
+      onError(_rep, { error }) {
+        settle(classify(error, instance));
+      },
+    });
+  });
+}
+
+/** Exponential backoff with jitter in [½, 1] of the step, capped. */
+export function backoffMs(attempt: number, initialMs: number, maxMs: number): number {
+  const step = Math.min(maxMs, initialMs * 2 ** (attempt - 1));
+  return Math.round(step * (0.5 + Math.random() / 2));
+}
+
+function restoreHeaders(reply: FastifyReply, snapshot: Record<string, unknown>): void {
+  for (const name of Object.keys(reply.getHeaders())) if (!(name in snapshot)) reply.removeHeader(name);
+  for (const [name, value] of Object.entries(snapshot)) if (value !== undefined) void reply.header(name, value);
+}
