@@ -43,7 +43,7 @@ up() {
   cat <<TXT
 
 Nimbus is up.
-  API gateway        http://127.0.0.1:8080   (API docs: /docs)
+  API gateway        http://127.0.0.1:8080   (merged API document: /openapi/aggregate.json)
   Auth server        http://127.0.0.1:9000/.well-known/openid-configuration
   Config server      http://127.0.0.1:8888
   Zipkin             http://127.0.0.1:9411

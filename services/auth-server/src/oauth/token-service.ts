@@ -38,7 +38,7 @@ export class TokenService {
 
   /** After a successful login: access token, refresh token (new family) if the client may refresh, ID token if `openid`. */
   async forUser(user: UserRecord, client: OAuthClient, scopes: string[], now = new Date()): Promise<TokenResponse> {
-    const access = await this.#o.issuer.accessToken({ subject: user.id, clientId: client.id, scopes, roles: user.roles }, now);
+    const access = await this.#o.issuer.accessToken({ subject: user.id, clientId: client.id, scopes, roles: user.roles, email: user.email }, now);
     const response = this.#response(access.token, scopes);
     if (client.grants.includes('refresh_token')) {
       const refresh = randomSecret();
@@ -75,7 +75,7 @@ export class TokenService {
       hash,
       client.id,
       async (family) => {
-        const issued = await this.#o.issuer.accessToken({ subject: user.id, clientId: client.id, scopes: decision.scopes, roles: user.roles }, now);
+        const issued = await this.#o.issuer.accessToken({ subject: user.id, clientId: client.id, scopes: decision.scopes, roles: user.roles, email: user.email }, now);
         access = issued;
         return { hash: sha256Hex(next), expiresAt: nextExpiry(now, this.#o.refreshTokenTtlSeconds, family.expiresAt), accessJti: issued.jti, accessExpiresAt: issued.expiresAt };
       },

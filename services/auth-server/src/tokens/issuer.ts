@@ -19,6 +19,8 @@ export interface AccessTokenInput {
   clientId: string;
   scopes: readonly string[];
   roles: readonly string[];
+  /** The user's email, added as the `email` claim when the `email` scope is granted (services address the user by it). */
+  email?: string;
 }
 
 export interface IssuedToken {
@@ -54,7 +56,8 @@ export class TokenIssuer {
     const key = this.#key(now);
     const jti = randomUUID();
     const expiresAt = new Date(now.getTime() + this.#settings.accessTokenTtlSeconds * 1000);
-    const token = await new SignJWT({ client_id: input.clientId, scope: input.scopes.join(' '), roles: [...input.roles] })
+    const email = input.email !== undefined && input.scopes.includes('email') ? { email: input.email } : {};
+    const token = await new SignJWT({ client_id: input.clientId, scope: input.scopes.join(' '), roles: [...input.roles], ...email })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYP })
       .setIssuer(this.#settings.issuer())
       .setAudience(this.#settings.audience)

@@ -41,6 +41,16 @@ const forged = (key: CryptoKey | Uint8Array, header: Record<string, unknown>, pa
       .setExpirationTime('5m'),
   ).sign(key);
 
+describe('access token email claim', () => {
+  it('carries the user\'s email only when the email scope is granted', async () => {
+    const { decodeJwt } = await import('jose');
+    const withScope = await tokens.accessToken({ subject: 'u1', clientId: 'web', scopes: ['openid', 'email'], roles: [], email: 'u1@shop.test' });
+    expect(decodeJwt(withScope.token)['email']).toBe('u1@shop.test');
+    const without = await tokens.accessToken({ subject: 'u1', clientId: 'web', scopes: ['openid'], roles: [], email: 'u1@shop.test' });
+    expect(decodeJwt(without.token)['email']).toBeUndefined();
+  });
+});
+
 describe('access tokens', () => {
   it('carries kid, typ at+jwt and every required claim, and verifies', async () => {
     const { token } = await tokens.accessToken({ subject: 'u1', clientId: 'web', scopes: ['openid', 'email'], roles: ['customer'] });

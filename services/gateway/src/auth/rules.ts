@@ -6,6 +6,8 @@ export interface Identity {
   roles: readonly string[];
   scopes: readonly string[];
   clientId: string | undefined;
+  /** The `email` claim, when the token has one (user tokens with the email scope). */
+  email?: string | undefined;
 }
 
 export type Decision = { allow: true } | { allow: false; status: 401 | 403; reason: string };

@@ -59,7 +59,8 @@ function identityOf(payload: JWTPayload): Identity {
   const roles = Array.isArray(payload['roles']) ? payload['roles'].filter((r): r is string => typeof r === 'string') : [];
   const scope = typeof payload['scope'] === 'string' ? payload['scope'] : '';
   const clientId = typeof payload['client_id'] === 'string' ? payload['client_id'] : undefined;
-  return { subject: payload.sub ?? '', roles, scopes: scope.split(' ').filter(Boolean), clientId };
+  const email = typeof payload['email'] === 'string' ? payload['email'] : undefined;
+  return { subject: payload.sub ?? '', roles, scopes: scope.split(' ').filter(Boolean), clientId, email };
 }
 
 /** A reason safe to show the caller: no key material, no internals. */

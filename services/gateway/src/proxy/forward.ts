@@ -12,22 +12,31 @@ import type { Upstreams } from './upstreams.js';
 const FAILURE_STATUSES = new Set([502, 503, 504]);
 
 /** Headers only the gateway may set: client-sent copies are dropped. */
-export const IDENTITY_HEADERS = ['x-user-id', 'x-user-roles', 'x-user-scopes', 'x-user-client-id'] as const;
+export const IDENTITY_HEADERS = ['x-user-id', 'x-user-roles', 'x-user-scopes', 'x-user-client-id', 'x-user-email'] as const;
 
 export interface ForwardDeps {
   resolver: ServiceResolver;
   upstreams: Upstreams;
 }
 
+/**
+ * The caller's trace headers: the gateway's own server span continues that
+ * trace, and the tracing instrumentation injects the gateway's context into
+ * the upstream call. Forwarding the caller's copy too would send two
+ * traceparents, which upstreams reject, starting a new trace.
+ */
+const TRACE_HEADERS = ['traceparent', 'tracestate', 'b3', 'x-b3-traceid', 'x-b3-spanid', 'x-b3-parentspanid', 'x-b3-sampled', 'x-b3-flags'];
+
 /** Request headers for the upstream: verified identity, forwarding info, request id; the Authorization header is relayed as is. */
 export function upstreamHeaders(request: Pick<FastifyRequest, 'ip' | 'protocol' | 'id'>, headers: Record<string, string | string[] | undefined>, identity: Identity | undefined) {
-  const forged = new Set<string>(IDENTITY_HEADERS);
+  const forged = new Set<string>([...IDENTITY_HEADERS, ...TRACE_HEADERS]);
   const out: Record<string, string | string[] | undefined> = Object.fromEntries(Object.entries(headers).filter(([name]) => !forged.has(name)));
   if (identity) {
     out['x-user-id'] = identity.subject;
     out['x-user-roles'] = identity.roles.join(',');
     out['x-user-scopes'] = identity.scopes.join(' ');
     if (identity.clientId) out['x-user-client-id'] = identity.clientId;
+    if (identity.email) out['x-user-email'] = identity.email;
   }
   const prior = headers['x-forwarded-for'];
   out['x-forwarded-for'] = prior ? `${String(prior)}, ${request.ip}` : request.ip;
