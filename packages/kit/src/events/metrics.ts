@@ -69,3 +69,20 @@ export function outboxMetrics(registry: Registry): OutboxMetrics {
     ),
   };
 }
+
+/**
+ * Awaits one publish, keeping it in `inFlight` meanwhile (close() waits for
+ * those) and counting it as published or failed. Both binders publish through it.
+ */
+export async function trackPublish(inFlight: Set<Promise<unknown>>, metrics: EventMetrics, topic: string, done: Promise<unknown>): Promise<void> {
+  inFlight.add(done);
+  try {
+    await done;
+    metrics.published.inc({ topic });
+  } catch (err) {
+    metrics.publishFailed.inc({ topic });
+    throw err;
+  } finally {
+    inFlight.delete(done);
+  }
+}

@@ -6,7 +6,7 @@ import type { CloseOptions, DeadLetterHandler, EventBus, EventBusDeps, EventHand
 import { assertValidEvent, encodeData, type CloudEvent } from '../cloudevent.js';
 import { describeError, Dispatcher } from '../dispatch.js';
 import { EVENT_BUS_CLOSED, EVENT_BUS_UNAVAILABLE } from '../errors.js';
-import { eventMetrics, type EventMetrics } from '../metrics.js';
+import { eventMetrics, type EventMetrics, trackPublish } from '../metrics.js';
 import type { EventBusSettings } from '../settings.js';
 import { assertNames, assertTopic, resolveSubscription, SubscriptionList, type DeadLetterSubscription, type Subscription } from '../subscription.js';
 import { withPublishSpan } from '../trace.js';
@@ -105,16 +105,7 @@ export class KafkaEventBus implements EventBus {
       if (!this.#connected) throw EVENT_BUS_UNAVAILABLE({ detail: `not connected to Kafka (${this.#lastError ?? 'not started'})` });
       await this.#send(topic, encodeKafka(traced, body));
     });
-    this.#publishes.add(done);
-    try {
-      await done;
-      this.#metrics.published.inc({ topic });
-    } catch (err) {
-      this.#metrics.publishFailed.inc({ topic });
-      throw err;
-    } finally {
-      this.#publishes.delete(done);
-    }
+    await trackPublish(this.#publishes, this.#metrics, topic, done);
   }
 
   stopConsuming(opts: CloseOptions = {}): Promise<void> {

@@ -5,7 +5,7 @@ import type { CloseOptions, DeadLetterHandler, EventBus, EventBusDeps, EventHand
 import { assertValidEvent, encodeData, type CloudEvent } from '../cloudevent.js';
 import { Dispatcher } from '../dispatch.js';
 import { EVENT_BUS_CLOSED, EVENT_BUS_UNAVAILABLE, EVENT_PUBLISH_FAILED, EVENT_PUBLISH_TIMEOUT } from '../errors.js';
-import { eventMetrics, type EventMetrics } from '../metrics.js';
+import { eventMetrics, type EventMetrics, trackPublish } from '../metrics.js';
 import type { EventBusSettings } from '../settings.js';
 import { assertNames, assertTopic, resolveSubscription, SubscriptionList, type DeadLetterSubscription, type Subscription } from '../subscription.js';
 import { withPublishSpan } from '../trace.js';
@@ -90,16 +90,7 @@ export class RabbitEventBus implements EventBus {
       const { content, options } = encodeAmqp(traced, body);
       await this.#confirm(channel, topic, traced.type, content, options);
     });
-    this.#publishes.add(done);
-    try {
-      await done;
-      this.#metrics.published.inc({ topic });
-    } catch (err) {
-      this.#metrics.publishFailed.inc({ topic });
-      throw err;
-    } finally {
-      this.#publishes.delete(done);
-    }
+    await trackPublish(this.#publishes, this.#metrics, topic, done);
   }
 
   stopConsuming(opts: CloseOptions = {}): Promise<void> {
