@@ -22,3 +22,4 @@ export { OutboxRelay, type OutboxRelayOptions } from './outbox/relay.js';
 export { migrateEventTables, outboxTableDdl, processedEventsTableDdl } from './outbox/schema.js';
 export { createProcessedStore, idempotent, type ProcessedStore, type RunOnceResult, type TransactionalHandler } from './idempotency.js';
 export * from './errors.js';
+export { KeyedSerial } from './keyed-serial.js';

@@ -84,17 +84,20 @@ export class ProductEventRelay {
       if (this.#closed) return;
       for (const event of doc.outbox) await bus.publish(topic, event);
       const published = new Set(doc.outbox.map((e) => e.id));
-      let rev = doc.rev;
-      let outbox = doc.outbox;
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const rest = outbox.filter((e) => !published.has(e.id));
-        const res = await store.collection.updateOne({ _id: doc._id, rev }, { $set: { outbox: rest, outboxPending: rest.length > 0 } });
-        if (res.matchedCount === 1) break;
-        const fresh = await store.collection.findOne({ _id: doc._id });
-        if (!fresh) break;
-        rev = fresh.rev;
-        outbox = fresh.outbox;
-      }
+      // Through the store's per-product queue, so it never interleaves with an update.
+      await store.writes.run(doc._id, async () => {
+        let rev = doc.rev;
+        let outbox = doc.outbox;
+        for (let attempt = 0; attempt < 5; attempt++) {
+          const rest = outbox.filter((e) => !published.has(e.id));
+          const res = await store.collection.updateOne({ _id: doc._id, rev }, { $set: { outbox: rest, outboxPending: rest.length > 0 } });
+          if (res.matchedCount === 1) break;
+          const fresh = await store.collection.findOne({ _id: doc._id });
+          if (!fresh) break;
+          rev = fresh.rev;
+          outbox = fresh.outbox;
+        }
+      });
     }
     if (docs.length === batchSize) this.#again = true;
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createEvent, type CloudEvent } from '@nimbus/kit';
+import { createEvent, type CloudEvent, KeyedSerial } from '@nimbus/kit';
 import type { Collection, Db } from 'mongodb';
 import { encodeCursor, type SortField } from '../domain/cursor.js';
 import { changedFields, eventTypeFor, type Product, type ProductInput, type ProductPatch } from '../domain/product.js';
@@ -59,6 +59,13 @@ function sortValue(d: ProductDoc, sort: SortField): string | number {
 
 export class ProductStore {
   readonly collection: Collection<ProductDoc>;
+  /**
+   * Writes to one product run one at a time in this process (the relay's
+   * outbox removal included). MongoDB applies a conditional update atomically,
+   * but FerretDB v1 on SQLite was seen losing a deactivation to a concurrent
+   * relay write in the same instant; serialising per product closes that gap.
+   */
+  readonly writes = new KeyedSerial();
 
   constructor(db: Db, name = 'products') {
     this.collection = db.collection<ProductDoc>(name);
@@ -109,7 +116,11 @@ export class ProductStore {
   }
 
   /** Applies a patch with its event in one document write; retries when another write came in between. */
-  async update(id: string, patch: ProductPatch, now = new Date()): Promise<Product> {
+  update(id: string, patch: ProductPatch, now = new Date()): Promise<Product> {
+    return this.writes.run(id, () => this.#update(id, patch, now));
+  }
+
+  async #update(id: string, patch: ProductPatch, now: Date): Promise<Product> {
     for (let attempt = 1; ; attempt++) {
       const doc = await this.collection.findOne({ _id: id });
       if (!doc) throw PRODUCT_NOT_FOUND(`no product ${id}`);
