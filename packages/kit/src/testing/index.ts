@@ -1,6 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Flat } from '../config/flatten.js';
+import { staticSource } from '../config/sources.js';
+import type { BuildOptions } from '../lifecycle/service.js';
+import { silentLogger } from '../logging/logger.js';
 
 // Helpers for tests that run against the live infrastructure
 // (`@nimbus/kit/testing`; never imported by production code).
@@ -65,4 +70,24 @@ export async function deleteRabbitObjects(marker: string): Promise<void> {
       if (name.includes(marker)) await fetch(`${base}/${kind}/%2F/${encodeURIComponent(name)}`, { method: 'DELETE', headers: { authorization: auth } });
     }
   }
+}
+
+/** A short id for one test run; names of databases, topics and groups carry it so runs never collide and cleanup can find them. */
+export function testRunId(): string {
+  return `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Build options for a service under test: no Vault, no config server, no
+ * output, only the given bootstrap env, and `settings` over the defaults
+ * (access log off; a test's own keys win).
+ */
+export function isolatedService(env: Record<string, string | undefined>, settings: Flat): BuildOptions {
+  return {
+    configServer: false,
+    vault: false,
+    env,
+    logger: silentLogger,
+    sources: [staticSource('test', { 'logging.accessLog.enabled': false, ...settings })],
+  };
 }

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { silentLogger, staticSource, type BuiltService, type Flat, type KitSettings } from '@nimbus/kit';
+import { type BuiltService, type Flat, type KitSettings } from '@nimbus/kit';
 import mysql from 'mysql2/promise';
 import { buildApp } from '../../src/app.js';
 import type { Settings } from '../../src/settings.js';
-import { endpoints, deleteRabbitObjects } from '@nimbus/kit/testing';
+import { deleteRabbitObjects, endpoints, isolatedService, testRunId } from '@nimbus/kit/testing';
 
 export const env = endpoints;
 
@@ -23,27 +22,23 @@ export interface TestInventoryService {
  * topics and consumer group; stop() drops the database and the broker objects.
  */
 export async function startInventoryService(overrides: Flat = {}): Promise<TestInventoryService> {
-  const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const runId = testRunId();
   const database = `nimbus_inventory_test_${runId}`;
   const ordersTopic = `nimbus-test.orders.${runId}`;
   const inventoryTopic = `nimbus-test.inventory.${runId}`;
-  const service = await buildApp({
-    configServer: false,
-    vault: false,
-    env: { MYSQL_URL: env['MYSQL_URL'], RABBITMQ_URL: env['RABBITMQ_URL'] },
-    logger: silentLogger,
-    sources: [
-      staticSource('test', {
+  const service = await buildApp(
+    isolatedService(
+      { MYSQL_URL: env['MYSQL_URL'], RABBITMQ_URL: env['RABBITMQ_URL'] },
+      {
         'mysql.database': database,
         'mysql.poolSize': 20,
         'inventory.ordersTopic': ordersTopic,
         'inventory.topic': inventoryTopic,
         'inventory.consumerGroup': `inventory-test-${runId}`,
-        'logging.accessLog.enabled': false,
         ...overrides,
-      }),
-    ],
-  });
+      },
+    ),
+  );
   const u = new URL(env['MYSQL_URL']!);
   const sql = await mysql.createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password), database });
   return {

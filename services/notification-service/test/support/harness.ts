@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { createEventBus, silentLogger, staticSource, type BuiltService, type EventBus, type Flat, type KitSettings } from '@nimbus/kit';
+import { createEventBus, silentLogger, type BuiltService, type EventBus, type Flat, type KitSettings } from '@nimbus/kit';
 import mysql from 'mysql2/promise';
 import { Registry } from 'prom-client';
 import { buildApp } from '../../src/app.js';
 import type { Settings } from '../../src/settings.js';
-import { endpoints, deleteRabbitObjects } from '@nimbus/kit/testing';
+import { deleteRabbitObjects, endpoints, isolatedService, testRunId } from '@nimbus/kit/testing';
 
 export const env = endpoints;
 
@@ -20,24 +19,20 @@ export interface TestNotificationService {
 
 /** notification-service on live MariaDB, RabbitMQ and Mailpit with its own database, topic and group. */
 export async function startNotificationService(overrides: Flat = {}): Promise<TestNotificationService> {
-  const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const runId = testRunId();
   const database = `nimbus_notifications_test_${runId}`;
   const ordersTopic = `nimbus-test.orders.${runId}`;
-  const service = await buildApp({
-    configServer: false,
-    vault: false,
-    env: { MYSQL_URL: env['MYSQL_URL'], RABBITMQ_URL: env['RABBITMQ_URL'], SMTP_URL: env['SMTP_URL'] },
-    logger: silentLogger,
-    sources: [
-      staticSource('test', {
+  const service = await buildApp(
+    isolatedService(
+      { MYSQL_URL: env['MYSQL_URL'], RABBITMQ_URL: env['RABBITMQ_URL'], SMTP_URL: env['SMTP_URL'] },
+      {
         'mysql.database': database,
         'notifications.ordersTopic': ordersTopic,
         'notifications.consumerGroup': `notification-test-${runId}`,
-        'logging.accessLog.enabled': false,
         ...overrides,
-      }),
-    ],
-  });
+      },
+    ),
+  );
   const bus = createEventBus(service.ctx.settings.events, { service: 'notification-service-test', logger: silentLogger, registry: new Registry() });
   await bus.start();
   const u = new URL(env['MYSQL_URL']!);

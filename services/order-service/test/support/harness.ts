@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildService, createEventBus, silentLogger, staticSource, type BuiltService, type CloudEvent, type EventBus, type Flat, type KitSettings } from '@nimbus/kit';
+import { buildService, createEventBus, silentLogger, type BuiltService, type CloudEvent, type EventBus, type Flat, type KitSettings } from '@nimbus/kit';
 import mysql from 'mysql2/promise';
 import { Registry } from 'prom-client';
 import { service as definition, type OrderDeps } from '../../src/app.js';
 import type { Settings } from '../../src/settings.js';
-import { endpoints, deleteRabbitObjects } from '@nimbus/kit/testing';
+import { deleteRabbitObjects, endpoints, isolatedService, testRunId } from '@nimbus/kit/testing';
 
 export const env = endpoints;
 
@@ -80,7 +79,7 @@ export interface TestOrderService {
  * and the broker objects.
  */
 export async function startOrderService(overrides: Flat = {}): Promise<TestOrderService> {
-  const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const runId = testRunId();
   const database = `nimbus_orders_test_${runId}`;
   const ordersTopic = `nimbus-test.orders.${runId}`;
   const inventoryTopic = `nimbus-test.inventory.${runId}`;
@@ -95,13 +94,9 @@ export async function startOrderService(overrides: Flat = {}): Promise<TestOrder
         await definition.routes(app, ctx, d);
       },
     },
-    {
-    configServer: false,
-    vault: false,
-    env: { MYSQL_URL: env['MYSQL_URL'], RABBITMQ_URL: env['RABBITMQ_URL'] },
-    logger: silentLogger,
-    sources: [
-      staticSource('test', {
+    isolatedService(
+      { MYSQL_URL: env['MYSQL_URL'], RABBITMQ_URL: env['RABBITMQ_URL'] },
+      {
         'mysql.database': database,
         'orders.topic': ordersTopic,
         'orders.inventoryTopic': inventoryTopic,
@@ -109,11 +104,9 @@ export async function startOrderService(overrides: Flat = {}): Promise<TestOrder
         'discovery.mode': 'static',
         'discovery.static.services': { 'product-service': [origin.url] },
         'client.services': { 'product-service': { timeoutMs: 300, retry: { retries: 1, initialDelayMs: 10, maxDelayMs: 20 }, breaker: { consecutiveFailures: 1000 } } },
-        'logging.accessLog.enabled': false,
         ...overrides,
-      }),
-    ],
-    },
+      },
+    ),
   );
   const bus = createEventBus(service.ctx.settings.events, { service: 'order-service-test', logger: silentLogger, registry: new Registry() });
   const received: CloudEvent<Record<string, unknown>>[] = [];

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { silentLogger, staticSource, type BuiltService, type Flat, type KitSettings } from '@nimbus/kit';
+import { type BuiltService, type Flat, type KitSettings } from '@nimbus/kit';
 import { MongoClient } from 'mongodb';
 import { buildApp } from '../../src/app.js';
-import { endpoints, deleteRabbitObjects } from '@nimbus/kit/testing';
+import { deleteRabbitObjects, endpoints, isolatedService, testRunId } from '@nimbus/kit/testing';
 
 export const env = endpoints;
 
@@ -15,16 +14,10 @@ export interface TestProductService {
 
 /** product-service on live FerretDB and RabbitMQ, with its own database and topic; stop() drops both. */
 export async function startProductService(overrides: Flat = {}): Promise<TestProductService> {
-  const id = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const id = testRunId();
   const database = `nimbus_product_test_${id}`;
   const topic = `nimbus-test.products.${id}`;
-  const service = await buildApp({
-    configServer: false,
-    vault: false,
-    env: { MONGODB_URL: env['MONGODB_URL'], RABBITMQ_URL: env['RABBITMQ_URL'] },
-    logger: silentLogger,
-    sources: [staticSource('test', { 'mongo.database': database, 'catalog.topic': topic, 'logging.accessLog.enabled': false, ...overrides })],
-  });
+  const service = await buildApp(isolatedService({ MONGODB_URL: env['MONGODB_URL'], RABBITMQ_URL: env['RABBITMQ_URL'] }, { 'mongo.database': database, 'catalog.topic': topic, ...overrides }));
   return {
     service: service as unknown as BuiltService<KitSettings>,
     database,
