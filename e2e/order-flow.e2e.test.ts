@@ -48,7 +48,15 @@ describe('the order flow through the gateway', () => {
   beforeAll(async () => {
     // Idempotent: starts whatever part of the platform is not running yet.
     execFileSync('bash', ['scripts/platform.sh', 'up'], { cwd: root, stdio: 'inherit', timeout: 280_000 });
-    await eventually(async () => ((await fetch(`${gateway}/health/ready`)).ok ? true : undefined), 60_000, 'the gateway to be ready');
+    // Ready means the gateway sees a passing instance of every upstream: a service
+    // just started is in Consul only after its first health check (up to 10 s).
+    await eventually(async () => {
+      const res = await fetch(`${gateway}/health/ready`);
+      if (!res.ok) return undefined;
+      const body = (await res.json()) as { checks?: { upstreams?: { details?: { upstreams?: Record<string, { instances: number }> } } } };
+      const upstreams = Object.values(body.checks?.upstreams?.details?.upstreams ?? {});
+      return upstreams.length >= 5 && upstreams.every((u) => u.instances > 0) ? true : undefined;
+    }, 90_000, 'the gateway to see every upstream in Consul');
     const creds = await adminCredentials();
     admin = await login(creds.email, creds.password);
   }, 300_000);
