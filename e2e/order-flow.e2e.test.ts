@@ -1,70 +1,48 @@
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoint, eventually, uniqueName } from '@nimbus/kit/testing';
+import { adminToken, call, newCustomer, orderReaches, platformUp, randomTraceId, stockOf, type Binder } from './support/platform.js';
 
 // The reference system end to end, through the gateway only, with real
-// tokens from the auth server: the whole platform as `npm start` runs it.
+// tokens: once with the services' events on RabbitMQ, once on Kafka.
 
-const gateway = 'http://127.0.0.1:8080';
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-async function call<T = Record<string, unknown>>(method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-  const res = await fetch(`${gateway}${path}`, {
-    method,
-    headers: {
-      ...(opts.body !== undefined && { 'content-type': 'application/json' }),
-      ...(opts.token && { authorization: `Bearer ${opts.token}` }),
-      ...opts.headers,
+async function mailTo(email: string, orderId: string, kind: RegExp): Promise<{ Subject: string }> {
+  return eventually(
+    async () => {
+      const res = await fetch(`${endpoint('MAILPIT_URL')}/api/v1/search?query=${encodeURIComponent(`to:${email}`)}`);
+      const found = ((await res.json()) as { messages: Array<{ Subject: string }> }).messages;
+      return found.find((m) => m.Subject.includes(orderId) && kind.test(m.Subject));
     },
-    ...(opts.body !== undefined && { body: JSON.stringify(opts.body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
+    30_000,
+    `a ${kind.source} email to ${email} about ${orderId} in Mailpit`,
+  );
 }
 
-async function login(email: string, password: string): Promise<string> {
-  const res = await call<{ access_token: string }>('POST', '/api/auth/login', { body: { email, password } });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return res.body.access_token;
-}
-
-async function adminCredentials(): Promise<{ email: string; password: string }> {
-  const res = await fetch(`${endpoint('VAULT_ADDR')}/v1/secret/data/auth-server`, { headers: { 'x-vault-token': endpoint('VAULT_TOKEN') } });
-  const data = ((await res.json()) as { data: { data: Record<string, string> } }).data.data;
-  // admin.email is a setting (default admin@nimbus.local); Vault holds it only when someone set it there.
-  return { email: data['admin.email'] ?? 'admin@nimbus.local', password: data['admin.password']! };
-}
-
-const randomTraceId = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
-
-describe('the order flow through the gateway', () => {
-  const email = `${uniqueName('e2e')}@nimbus.test`;
+describe.each<Binder>(['rabbitmq', 'kafka'])('the order flow through the gateway, events on %s', (binder) => {
+  const email = `${uniqueName(`e2e-${binder}`)}@nimbus.test`;
   const password = `pw-${uniqueName('secret')}`;
   let customer: string;
   let admin: string;
   let productId: string;
 
+  const placeOrder = (quantity: number, headers: Record<string, string> = {}) =>
+    call<{ id: string; status: string }>('POST', '/api/orders', {
+      token: customer,
+      body: { items: [{ productId, quantity }] },
+      headers: { 'idempotency-key': uniqueName('order'), ...headers },
+    });
+
   beforeAll(async () => {
-    // Idempotent: starts whatever part of the platform is not running yet.
-    execFileSync('bash', ['scripts/platform.sh', 'up'], { cwd: root, stdio: 'inherit', timeout: 280_000 });
-    // Ready means the gateway sees a passing instance of every upstream: a service
-    // just started is in Consul only after its first health check (up to 10 s).
-    await eventually(async () => {
-      const res = await fetch(`${gateway}/health/ready`);
-      if (!res.ok) return undefined;
-      const body = (await res.json()) as { checks?: { upstreams?: { details?: { upstreams?: Record<string, { instances: number }> } } } };
-      const upstreams = Object.values(body.checks?.upstreams?.details?.upstreams ?? {});
-      return upstreams.length >= 5 && upstreams.every((u) => u.instances > 0) ? true : undefined;
-    }, 90_000, 'the gateway to see every upstream in Consul');
-    const creds = await adminCredentials();
-    admin = await login(creds.email, creds.password);
+    await platformUp(binder);
+    admin = await adminToken();
+  }, 300_000);
+
+  // Leave the platform as `npm start` runs it.
+  afterAll(async () => {
+    if (binder !== 'rabbitmq') await platformUp('rabbitmq');
   }, 300_000);
 
   it('registers a customer and logs in with real tokens; anonymous and forged calls are refused', async () => {
-    const reg = await call('POST', '/api/auth/register', { body: { email, password } });
-    expect(reg.status, JSON.stringify(reg.body)).toBe(201);
-    customer = await login(email, password);
+    customer = await newCustomer(email, password);
     expect((await call('GET', '/api/orders')).status).toBe(401);
     expect((await call('GET', '/api/orders', { token: `${customer}x` })).status).toBe(401);
   });
@@ -79,53 +57,51 @@ describe('the order flow through the gateway', () => {
     expect(stock.status, JSON.stringify(stock.body)).toBe(200);
   });
 
-  it('confirms an order, emails the customer, takes the stock and leaves one trace across every service and the broker', async () => {
+  it('confirms an order, emails the customer, holds the stock and leaves one trace across every service and the broker', async () => {
     const traceId = randomTraceId();
-    const placed = await call<{ id: string; status: string }>('POST', '/api/orders', {
-      token: customer,
-      body: { items: [{ productId, quantity: 2 }] },
-      headers: { 'idempotency-key': uniqueName('order'), traceparent: `00-${traceId}-${'a'.repeat(16)}-01` },
-    });
+    const placed = await placeOrder(2, { traceparent: `00-${traceId}-${'a'.repeat(16)}-01` });
     expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+    await orderReaches(customer, placed.body.id, 'CONFIRMED');
+    expect(await stockOf(customer, productId)).toMatchObject({ available: 3, reserved: 2 });
+    expect((await mailTo(email, placed.body.id, /confirmed/)).Subject).toBe(`Your order ${placed.body.id} is confirmed`);
 
-    const confirmed = await eventually(async () => {
-      const res = await call<{ status: string }>('GET', `/api/orders/${placed.body.id}`, { token: customer });
-      return res.body.status === 'CONFIRMED' ? res.body : undefined;
-    }, 30_000, 'the order to be CONFIRMED');
-    expect(confirmed.status).toBe('CONFIRMED');
-
-    const stock = await call<{ available: number }>('GET', `/api/inventory/${productId}`, { token: customer });
-    expect(stock.body.available).toBe(3);
-
-    const mail = await eventually(async () => {
-      const res = await fetch(`${endpoint('MAILPIT_URL')}/api/v1/search?query=${encodeURIComponent(`to:${email}`)}`);
-      const found = ((await res.json()) as { messages: Array<{ Subject: string }> }).messages;
-      return found.find((m) => m.Subject.includes(placed.body.id));
-    }, 30_000, 'the confirmation email in Mailpit');
-    expect(mail.Subject).toMatch(/confirmed/i);
-
-    const services = await eventually(async () => {
-      const res = await fetch(`${endpoint('ZIPKIN_URL')}/api/v2/trace/${traceId}`);
-      if (!res.ok) return undefined;
-      const names = new Set(((await res.json()) as Array<{ localEndpoint?: { serviceName?: string } }>).map((s) => s.localEndpoint?.serviceName));
-      const all = ['gateway', 'order-service', 'product-service', 'inventory-service', 'notification-service'];
-      return all.every((n) => names.has(n)) ? names : undefined;
-    }, 30_000, `trace ${traceId} to span every service`);
+    const services = await eventually(
+      async () => {
+        const res = await fetch(`${endpoint('ZIPKIN_URL')}/api/v2/trace/${traceId}`);
+        if (!res.ok) return undefined;
+        const spans = (await res.json()) as Array<{ localEndpoint?: { serviceName?: string } }>;
+        const names = new Set(spans.map((s) => s.localEndpoint?.serviceName));
+        const all = ['gateway', 'order-service', 'product-service', 'inventory-service', 'notification-service'];
+        return all.every((n) => names.has(n)) ? names : undefined;
+      },
+      30_000,
+      `trace ${traceId} to span every service`,
+    );
     expect(services.size).toBeGreaterThanOrEqual(5);
+
+    // Fulfilment: the admin completes the order and inventory commits the units it held.
+    expect((await call('POST', `/api/orders/${placed.body.id}/complete`, { token: customer })).status).toBe(403);
+    expect((await call('POST', `/api/orders/${placed.body.id}/complete`, { token: admin })).body).toMatchObject({ status: 'COMPLETED' });
+    await eventually(async () => ((await stockOf(customer, productId)).reserved === 0 ? true : undefined), 30_000, 'inventory to commit the completed order');
+    expect(await stockOf(customer, productId)).toMatchObject({ available: 3, reserved: 0 });
   });
 
-  it('fails an order that asks for more than the stock, with the reason', async () => {
-    const placed = await call<{ id: string }>('POST', '/api/orders', {
-      token: customer,
-      body: { items: [{ productId, quantity: 50 }] },
-      headers: { 'idempotency-key': uniqueName('order') },
-    });
+  it('cancels another order once confirmed: the stock comes back and the customer is told', async () => {
+    const placed = await placeOrder(3);
+    await orderReaches(customer, placed.body.id, 'CONFIRMED');
+    expect(await stockOf(customer, productId)).toMatchObject({ available: 0, reserved: 3 });
+    const cancelled = await call('POST', `/api/orders/${placed.body.id}/cancel`, { token: customer });
+    expect(cancelled.body).toMatchObject({ id: placed.body.id, status: 'CANCELLED' });
+    await eventually(async () => ((await stockOf(customer, productId)).available === 3 ? true : undefined), 30_000, 'the stock of the cancelled order to come back');
+    expect(await stockOf(customer, productId)).toMatchObject({ available: 3, reserved: 0 });
+    expect((await mailTo(email, placed.body.id, /cancelled/)).Subject).toBe(`Your order ${placed.body.id} is cancelled`);
+  });
+
+  it('fails an order that asks for more than the stock, with the reason, and leaves the stock as it was', async () => {
+    const placed = await placeOrder(50);
     expect(placed.status).toBe(201);
-    const failed = await eventually(async () => {
-      const res = await call<{ status: string; failureReason: string | null }>('GET', `/api/orders/${placed.body.id}`, { token: customer });
-      return res.body.status === 'FAILED' ? res.body : undefined;
-    }, 30_000, 'the order to be FAILED');
+    const failed = await orderReaches(customer, placed.body.id, 'FAILED');
     expect(failed.failureReason).toMatch(/out of stock/);
-    expect((await call<{ available: number }>('GET', `/api/inventory/${productId}`, { token: customer })).body.available).toBe(3);
+    expect(await stockOf(customer, productId)).toMatchObject({ available: 3, reserved: 0 });
   });
 });

@@ -3,7 +3,7 @@ COMPONENT=vault
 source "$(dirname "$0")/../lib.sh"
 
 PORT=8200
-CLUSTER_PORT=8201 # dev mode binds the cluster listener on the API port + 1
+CLUSTER_PORT=8201
 ADDR="http://127.0.0.1:$PORT"
 TOKEN="$(sed -n 's/^VAULT_TOKEN=//p' "$INFRA_DIR/endpoints.env")"
 # Wrapper module: its go.mod/go.sum pin Vault and its whole dependency graph.
@@ -34,7 +34,7 @@ install() {
 
 cli() { VAULT_ADDR="$ADDR" VAULT_TOKEN="$TOKEN" "$BIN" "$@"; }
 
-# Dev mode keeps everything in memory, so this runs on every start.
+# Mounts and auth methods the services expect; idempotent.
 setup() {
   cli secrets list | grep -q '^secret/ ' ||
     cli secrets enable -path=secret -version=2 kv >&2
@@ -43,18 +43,60 @@ setup() {
   cli auth list | grep -q '^approle/ ' || cli auth enable approle >&2
 }
 
+# Not dev mode: dev mode keeps secrets in memory, so a restart would lose the
+# keys and passwords the services generated into Vault (the admin password
+# among them) while MariaDB kept the accounts. File storage under the data
+# dir instead, initialised once with a single unseal key; the key and the
+# initial root token stay in init.json beside it (this machine only, never
+# in git), and the token in endpoints.env is created with that fixed id.
+write_config() {
+  cat >"$1" <<HCL
+storage "file" {
+  path = "$NIMBUS_DATA_DIR/vault/data"
+}
+listener "tcp" {
+  address     = "127.0.0.1:$PORT"
+  tls_disable = true
+}
+api_addr      = "$ADDR"
+cluster_addr  = "http://127.0.0.1:$CLUSTER_PORT"
+disable_mlock = true
+HCL
+}
+
+seal_status() { curl -fsS --max-time 3 "$ADDR/v1/sys/seal-status"; }
+
+init_and_unseal() {
+  local init="$NIMBUS_DATA_DIR/vault/init.json" key root
+  if seal_status | grep -q '"initialized":false'; then
+    (umask 077 && VAULT_ADDR="$ADDR" "$BIN" operator init -key-shares=1 -key-threshold=1 -format=json >"$init.tmp")
+    mv "$init.tmp" "$init"
+    log "initialised; unseal key and initial root token in $init"
+  fi
+  [[ -f "$init" ]] || die "Vault in $NIMBUS_DATA_DIR/vault/data is initialised but $init is missing; remove the data dir to start afresh"
+  key="$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).unseal_keys_b64[0])' "$init")"
+  if seal_status | grep -q '"sealed":true'; then
+    VAULT_ADDR="$ADDR" "$BIN" operator unseal "$key" >/dev/null
+  fi
+  wait_until 30 "vault active" health
+  if ! cli token lookup >/dev/null 2>&1; then
+    root="$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).root_token)' "$init")"
+    VAULT_ADDR="$ADDR" VAULT_TOKEN="$root" "$BIN" token create -id="$TOKEN" -policy=root -orphan -display-name=nimbus-local >/dev/null
+  fi
+}
+
 start() {
   [[ -x "$BIN" ]] || die "not installed; run: $0 install"
   [[ -n "$TOKEN" ]] || die "VAULT_TOKEN missing in $INFRA_DIR/endpoints.env"
   if is_running && health >/dev/null 2>&1; then log "already running"; return 0; fi
-  mkdir -p "$NIMBUS_DATA_DIR/vault"
+  mkdir -p "$NIMBUS_DATA_DIR/vault/data"
   cd "$NIMBUS_DATA_DIR/vault"
-  # -dev-no-store-token: the dev server would otherwise write ~/.vault-token.
-  start_daemon "$BIN" server -dev -dev-root-token-id="$TOKEN" \
-    -dev-listen-address="127.0.0.1:$PORT" -dev-no-store-token
-  wait_until 60 "vault /v1/sys/health" health
+  write_config "$NIMBUS_DATA_DIR/vault/vault.hcl"
+  start_daemon "$BIN" server -config="$NIMBUS_DATA_DIR/vault/vault.hcl"
+  wait_until 60 "vault listening on $PORT" seal_status
+  init_and_unseal
   setup
-  log "up on $ADDR (dev mode, in-memory; KV v2 at secret/, approle enabled)"
+  log "up on $ADDR (file storage in $NIMBUS_DATA_DIR/vault/data; KV v2 at secret/, approle enabled)"
 }
 
 stop() { stop_daemon 30; }

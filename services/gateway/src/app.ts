@@ -7,6 +7,8 @@ export { Settings } from './settings.js';
 
 export const service: ServiceDefinition<typeof Settings, GatewayDeps> = {
   name: 'gateway',
+  // /openapi.json is the aggregated public API (docs/routes.ts), not the gateway's own, empty, document.
+  openApi: { route: false },
   version: '0.1.0',
   description: 'The one public entry: JWT verification, discovery-based routing, rate limits, circuit breakers.',
   settings: Settings,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent, createEventBus, silentLogger, type CloudEvent, type EventBus } from '@nimbus/kit';
 import { Registry } from 'prom-client';
-import { ADMIN, eventually, startInventoryService, type TestInventoryService } from './support/harness.js';
+import { ADMIN, ORDER_SERVICE, eventually, startInventoryService, type TestInventoryService } from './support/harness.js';
 
 let t: TestInventoryService;
 let bus: EventBus;
@@ -22,6 +22,7 @@ afterAll(async () => {
 const order = (orderId: string, type: string, items?: { productId: string; quantity: number }[]) =>
   createEvent({ type, source: 'order-service', subject: orderId, data: { orderId, ...(items && { items }) } });
 const eventFor = (orderId: string, type: string) => eventually(() => received.find((e) => e.subject === orderId && e.type === type));
+const reservationOf = async (orderId: string) => (await t.service.app.inject({ url: `/reservations/${orderId}`, headers: ORDER_SERVICE })).json<{ status: string }>();
 const stockOf = async (productId: string) => (await t.service.app.inject({ url: `/inventory/${productId}` })).json<{ available: number; reserved: number }>();
 
 describe('inventory-service order events over live RabbitMQ', () => {
@@ -54,7 +55,7 @@ describe('inventory-service order events over live RabbitMQ', () => {
     expect(received.filter((e) => e.subject === 'evt-order-3' && e.type === 'inventory.reserved')).toHaveLength(1);
   });
 
-  it('releases on order.cancelled and commits on order.confirmed', async () => {
+  it('releases on order.cancelled, holds on order.confirmed and commits on order.completed', async () => {
     await t.service.app.inject({ method: 'PUT', url: '/inventory/gear', headers: ADMIN, payload: { available: 10 } });
     await bus.publish(t.ordersTopic, order('evt-cancel', 'order.created', [{ productId: 'gear', quantity: 3 }]));
     await bus.publish(t.ordersTopic, order('evt-confirm', 'order.created', [{ productId: 'gear', quantity: 2 }]));
@@ -63,7 +64,22 @@ describe('inventory-service order events over live RabbitMQ', () => {
     await bus.publish(t.ordersTopic, order('evt-cancel', 'order.cancelled'));
     await bus.publish(t.ordersTopic, order('evt-confirm', 'order.confirmed'));
     await eventFor('evt-cancel', 'inventory.released');
+    await eventually(async () => ((await reservationOf('evt-confirm')).status === 'confirmed' ? true : undefined));
+    expect(await stockOf('gear')).toMatchObject({ available: 8, reserved: 2 });
+    await bus.publish(t.ordersTopic, order('evt-confirm', 'order.completed'));
     await eventFor('evt-confirm', 'inventory.committed');
     expect(await stockOf('gear')).toMatchObject({ available: 8, reserved: 0 });
+  });
+
+  it('returns the stock of a confirmed order that is cancelled', async () => {
+    await t.service.app.inject({ method: 'PUT', url: '/inventory/bolt', headers: ADMIN, payload: { available: 4 } });
+    await bus.publish(t.ordersTopic, order('evt-regret', 'order.created', [{ productId: 'bolt', quantity: 4 }]));
+    await eventFor('evt-regret', 'inventory.reserved');
+    await bus.publish(t.ordersTopic, order('evt-regret', 'order.confirmed'));
+    await eventually(async () => ((await reservationOf('evt-regret')).status === 'confirmed' ? true : undefined));
+    expect(await stockOf('bolt')).toMatchObject({ available: 0, reserved: 4 });
+    await bus.publish(t.ordersTopic, order('evt-regret', 'order.cancelled'));
+    await eventFor('evt-regret', 'inventory.released');
+    expect(await stockOf('bolt')).toMatchObject({ available: 4, reserved: 0 });
   });
 });

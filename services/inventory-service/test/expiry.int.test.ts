@@ -36,4 +36,14 @@ describe('inventory-service reservation expiry', () => {
     await new Promise((r) => setTimeout(r, 900));
     expect((await app.inject({ url: '/inventory/sold' })).json()).toMatchObject({ available: 1, reserved: 0 });
   });
+
+  it('keeps a confirmed reservation past its expiry: the order was confirmed, only completion or cancellation ends the hold', async () => {
+    const { app } = t.service;
+    await app.inject({ method: 'PUT', url: '/inventory/held', headers: ADMIN, payload: { available: 3 } });
+    await app.inject({ method: 'POST', url: '/reservations', headers: ORDER_SERVICE, payload: { orderId: 'confirmed-order', items: [{ productId: 'held', quantity: 2 }] } });
+    expect((await app.inject({ method: 'POST', url: '/reservations/confirmed-order/confirm', headers: ORDER_SERVICE })).json()).toMatchObject({ status: 'confirmed' });
+    await new Promise((r) => setTimeout(r, 900));
+    expect((await app.inject({ url: '/inventory/held' })).json()).toMatchObject({ available: 1, reserved: 2 });
+    expect((await app.inject({ url: '/reservations/confirmed-order', headers: ORDER_SERVICE })).json()).toMatchObject({ status: 'confirmed' });
+  });
 });

@@ -11,6 +11,7 @@ import {
   type BuildOptions,
   type ServiceDefinition,
 } from '@nimbus/kit';
+import { AvailabilityLookup } from './clients/inventory.js';
 import { PriceLookup } from './clients/products.js';
 import { subscribeInventoryEvents } from './events/inventory-consumer.js';
 import { TimeoutSweeper } from './events/timeout-sweeper.js';
@@ -39,8 +40,9 @@ export const service: ServiceDefinition<typeof Settings, OrderDeps> = {
     await migrate(pool, mysql, { dir: migrationsDir(import.meta.url), schemaTable: 'order_schema_version' });
     await migrateEventTables(pool);
 
-    const { client } = await useServiceClient(ctx, [orders.productService]);
+    const { client } = await useServiceClient(ctx, [orders.productService, orders.inventoryService]);
     const prices = new PriceLookup({ client, target: orders.productService });
+    const availability = new AvailabilityLookup({ client, target: orders.inventoryService });
     const store = new OrderStore({ outbox: createOutbox(), topic: orders.topic, source: ctx.name });
     const bus = useEventBus(ctx);
     const relay = useOutboxRelay(ctx, pool, bus);
@@ -63,6 +65,7 @@ export const service: ServiceDefinition<typeof Settings, OrderDeps> = {
       pool,
       store,
       prices,
+      availability,
       relay,
       sweeper,
       maxItems: orders.maxItemsPerOrder,

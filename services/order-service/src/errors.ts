@@ -15,4 +15,6 @@ export const IDEMPOTENCY_KEY_REQUIRED = defineProblem('IDEMPOTENCY_KEY_REQUIRED'
 export const IDEMPOTENCY_KEY_REUSED = defineProblem('IDEMPOTENCY_KEY_REUSED', 409, 'The Idempotency-Key was already used for a different request');
 /** Extension `orderStatus`: the order's current status. */
 export const ORDER_NOT_CANCELLABLE = defineProblem('ORDER_NOT_CANCELLABLE', 409, 'The order can no longer be cancelled');
+/** Extension `orderStatus`: only a CONFIRMED order can be completed. */
+export const ORDER_NOT_COMPLETABLE = defineProblem('ORDER_NOT_COMPLETABLE', 409, 'Only a confirmed order can be completed');
 export const CURSOR_INVALID = defineProblem('CURSOR_INVALID', 400, 'The page cursor is not valid');

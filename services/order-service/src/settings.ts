@@ -17,6 +17,7 @@ export const Settings = Type.Object({
       inventoryTopic: Type.String({ default: 'inventory', minLength: 1, description: 'Topic inventory.reserved / inventory.rejected are consumed from' }),
       consumerGroup: Type.String({ default: 'order-service', minLength: 1, description: 'Consumer group (RabbitMQ queue prefix, Kafka group) for inventory events' }),
       productService: Type.String({ default: 'product-service', minLength: 1, description: 'Discovery name of the product service prices are read from' }),
+      inventoryService: Type.String({ default: 'inventory-service', minLength: 1, description: 'Discovery name of the inventory service availability is read from' }),
       maxItemsPerOrder: Type.Integer({ default: 50, minimum: 1, description: 'Largest number of distinct products in one order' }),
       maxQuantityPerItem: Type.Integer({ default: 1_000, minimum: 1, description: 'Largest quantity of one product in one order' }),
       pendingTimeoutMs: Type.Integer({ default: 120_000, minimum: 1, description: 'An order still PENDING (no answer from inventory) this long after creation fails with reason "timeout" and is compensated' }),

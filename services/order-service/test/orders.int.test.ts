@@ -116,6 +116,32 @@ describe('GET /orders/:id and GET /orders', () => {
   });
 });
 
+describe('availability from inventory-service', () => {
+  it('fails an order at once with "out of stock" when inventory shows too little: order.failed, and no order.created to reserve', async () => {
+    t.origin.stock.set('gadget-scarce', 1);
+    t.origin.products.set('gadget-scarce', { price: 1000, currency: 'EUR', active: true });
+    const res = await place(`k-scarce-${t.runId}`, [{ productId: 'gadget-scarce', quantity: 2 }]);
+    expect(res.statusCode).toBe(201);
+    const order = res.json<{ id: string }>();
+    expect(order).toMatchObject({ status: 'FAILED', failureReason: 'out of stock' });
+    expect((await eventually(() => t.received.find((e) => e.subject === order.id && e.type === 'order.failed'))).data).toMatchObject({ reason: 'out of stock' });
+    expect(t.received.some((e) => e.subject === order.id && e.type === 'order.created')).toBe(false);
+    expect((await t.deps.store.transitions(t.deps.pool, order.id)).map((x) => `${x.to}:${x.reason ?? ''}`)).toEqual(['PENDING:', 'FAILED:out of stock']);
+  });
+
+  it('answers a fast 503 DEPENDENCY_UNAVAILABLE naming inventory-service when inventory fails, and stores nothing', async () => {
+    t.origin.inventoryMode = 'error';
+    try {
+      const res = await place(`k-inv-down-${t.runId}`, [{ productId: 'widget', quantity: 1 }]);
+      expect(res.json()).toMatchObject({ status: 503, code: 'DEPENDENCY_UNAVAILABLE', dependency: 'inventory-service' });
+      const [rows] = await t.sql.query('SELECT COUNT(*) AS n FROM orders WHERE idempotency_key = ?', [`k-inv-down-${t.runId}`]);
+      expect((rows as { n: number }[])[0]?.n).toBe(0);
+    } finally {
+      t.origin.inventoryMode = 'ok';
+    }
+  });
+});
+
 // Last in the file: these tests take the product origin away.
 describe('product-service outage', () => {
   it('answers a fast 504 DEPENDENCY_TIMEOUT problem when product-service hangs, and stores nothing', async () => {

@@ -1,6 +1,6 @@
 import { createEvent } from '@nimbus/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alice, eventually, startOrderService, type TestOrderService } from './support/harness.js';
+import { ADMIN, alice, eventually, startOrderService, type TestOrderService } from './support/harness.js';
 
 let t: TestOrderService;
 
@@ -67,13 +67,29 @@ describe('order saga over live RabbitMQ', () => {
     expect(countOf(id, 'order.cancelled')).toBe(1);
   });
 
-  it('refuses to cancel a confirmed order with 409 ORDER_NOT_CANCELLABLE, and another customer with 403', async () => {
+  it('cancels a confirmed order (inventory still holds its stock) with order.cancelled; another customer gets 403', async () => {
     const { id } = await placeOrder();
     expect((await t.service.app.inject({ method: 'POST', url: `/orders/${id}/cancel`, headers: { 'x-user-id': 'mallory' } })).statusCode).toBe(403);
     await t.bus.publish(t.inventoryTopic, inventory('inventory.reserved', id));
     await reaches(id, 'CONFIRMED');
     const res = await t.service.app.inject({ method: 'POST', url: `/orders/${id}/cancel`, headers: alice() });
-    expect(res.json()).toMatchObject({ status: 409, code: 'ORDER_NOT_CANCELLABLE', orderStatus: 'CONFIRMED' });
+    expect(res.json()).toMatchObject({ id, status: 'CANCELLED' });
+    expect((await eventFor(id, 'order.cancelled')).data).toMatchObject({ reason: 'cancelled by customer' });
+  });
+
+  it('completes a confirmed order for an admin only (order.completed), then refuses to cancel it with 409 ORDER_NOT_CANCELLABLE', async () => {
+    const { id } = await placeOrder();
+    const early = await t.service.app.inject({ method: 'POST', url: `/orders/${id}/complete`, headers: ADMIN });
+    expect(early.json()).toMatchObject({ status: 409, code: 'ORDER_NOT_COMPLETABLE', orderStatus: 'PENDING' });
+    await t.bus.publish(t.inventoryTopic, inventory('inventory.reserved', id));
+    await reaches(id, 'CONFIRMED');
+    expect((await t.service.app.inject({ method: 'POST', url: `/orders/${id}/complete`, headers: alice() })).statusCode).toBe(403);
+    expect((await t.service.app.inject({ method: 'POST', url: `/orders/${id}/complete`, headers: ADMIN })).json()).toMatchObject({ id, status: 'COMPLETED' });
+    expect((await eventFor(id, 'order.completed')).data).toMatchObject({ orderId: id, items: [{ productId: 'widget', quantity: 2 }] });
+    // A retried complete answers the completed order.
+    expect((await t.service.app.inject({ method: 'POST', url: `/orders/${id}/complete`, headers: ADMIN })).statusCode).toBe(200);
+    const res = await t.service.app.inject({ method: 'POST', url: `/orders/${id}/cancel`, headers: alice() });
+    expect(res.json()).toMatchObject({ status: 409, code: 'ORDER_NOT_CANCELLABLE', orderStatus: 'COMPLETED' });
   });
 
   it('compensates a reservation that arrives after the order was cancelled', async () => {

@@ -4,6 +4,8 @@ import type { InjectOptions } from 'fastify';
 import { MongoClient } from 'mongodb';
 import { Registry } from 'prom-client';
 import type { Product } from '../src/domain/product.js';
+import { isolatedService } from '@nimbus/kit/testing';
+import { buildApp } from '../src/app.js';
 import { ADMIN, CUSTOMER, env, startProductService, type TestProductService } from './support/harness.js';
 
 let t: TestProductService;
@@ -39,6 +41,15 @@ afterAll(async () => {
 });
 
 describe('product-service catalog on live FerretDB', () => {
+  it('boots again on a database whose indexes already exist (a restart)', async () => {
+    const again = await buildApp(isolatedService({ MONGODB_URL: env['MONGODB_URL'], RABBITMQ_URL: env['RABBITMQ_URL'] }, { 'mongo.database': t.database, 'catalog.topic': t.topic }));
+    try {
+      expect((await again.app.inject({ url: '/health/ready' })).statusCode).toBe(200);
+    } finally {
+      await again.stop();
+    }
+  });
+
   it('reports itself ready under its own name, with MongoDB and the broker up', async () => {
     const res = await inject({ url: '/health/ready' });
     expect(res.statusCode).toBe(200);

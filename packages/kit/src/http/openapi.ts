@@ -18,6 +18,8 @@ export const ProblemSchema = Type.Object(
 
 export interface OpenApiOptions {
   service: { name: string; version: string; description?: string };
+  /** Where the document is served; false serves none (the gateway serves the aggregate there). Default /openapi.json. */
+  route?: string | false;
 }
 
 /**
@@ -38,9 +40,12 @@ export const openApiPlugin = fp(
       },
       refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json['$id'] ?? `def-${i}`) },
     });
-    app.get('/openapi.json', { schema: { hide: true } }, async function openapi() {
-      return app.swagger();
-    });
+    const route = opts.route ?? '/openapi.json';
+    if (route !== false) {
+      app.get(route, { schema: { hide: true } }, async function openapi() {
+        return app.swagger();
+      });
+    }
   },
   { name: 'nimbus-openapi', fastify: '5.x' },
 );

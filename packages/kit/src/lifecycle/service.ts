@@ -73,6 +73,8 @@ export interface ServiceDefinition<S extends TObject, D = void> {
   name: string;
   version: string;
   description?: string;
+  /** The service's own OpenAPI document: served at /openapi.json unless `route` says elsewhere or false. */
+  openApi?: { route?: string | false };
   /** The service's own settings; every field with a default and a description. */
   settings: S;
   /** Service-specific defaults for kit settings (e.g. `server.port`), lowest precedence. */
@@ -205,7 +207,7 @@ export async function buildService<S extends TObject, D = void>(def: ServiceDefi
   try {
     const deps = (await def.setup?.(ctx)) as D;
     await app.register(problemHandler, { logger });
-    await app.register(openApiPlugin, { service: { name: def.name, version: def.version, description: def.description } });
+    await app.register(openApiPlugin, { service: { name: def.name, version: def.version, description: def.description }, route: def.openApi?.route });
     await app.register(healthPlugin, { registry: health, service: { name: def.name, version: def.version } });
     await app.register(metricsPlugin, { registry: metrics, settings: settings.metrics });
     if (settings.logging.accessLog.enabled) await app.register(accessLogPlugin, { logger, ignorePaths: settings.logging.accessLog.ignorePaths });

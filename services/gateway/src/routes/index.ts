@@ -1,14 +1,14 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import type { FastifyInstance, HTTPMethods } from 'fastify';
-import { aggregateOpenApi } from '../docs/aggregate.js';
+import { registerDocs } from '../docs/routes.js';
 import type { Settings } from '../settings.js';
 import type { GatewayContext, GatewayDeps } from '../setup.js';
 import { proxyRoutes } from './proxy.js';
 
 const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
-/** Security headers and CORS for every response, then the proxied routes. */
+/** Security headers and CORS for every response, the API docs, then the proxied routes. */
 export async function registerRoutes(app: FastifyInstance, ctx: GatewayContext, deps: GatewayDeps): Promise<void> {
   const { gateway } = ctx.settings;
   await app.register(helmet, { global: true });
@@ -21,10 +21,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: GatewayContext, 
       exposedHeaders: ['x-request-id', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after'],
     });
   }
-  // The kit serves the gateway's own document at /openapi.json; the public API is this one.
-  app.get('/openapi/aggregate.json', async function aggregatedOpenApi() {
-    return aggregateOpenApi(deps.routes, deps.resolver);
-  });
+  await registerDocs(app, { routes: deps.routes, resolver: deps.resolver });
   let limits = gateway.rateLimit;
   ctx.config.onChange('gateway.rateLimit', (current) => {
     limits = (current as unknown as Settings).gateway.rateLimit;

@@ -3,7 +3,13 @@ export interface OrderItem {
   quantity: number;
 }
 
-export type ReservationStatus = 'reserved' | 'released' | 'expired' | 'committed';
+/**
+ * reserved (expires) → confirmed (the order was confirmed: held without
+ * expiry) → committed (the order completed: the units left); reserved or
+ * confirmed → released (cancelled); reserved → expired.
+ */
+export type ReservationStatus = 'reserved' | 'confirmed' | 'released' | 'expired' | 'committed';
+export type ReservationAction = 'confirm' | 'release' | 'expire' | 'commit';
 
 /** Why an item could not be reserved (public API: consumers of inventory.rejected switch on it). */
 export type RejectionReason = 'out of stock' | 'unknown product';
@@ -43,9 +49,29 @@ export function normaliseItems(items: readonly OrderItem[], maxItems: number): I
   return { ok: true, items: sorted.map(([productId, quantity]) => ({ productId, quantity })) };
 }
 
-/** Which transitions a reservation in `status` allows; `same` means the call is a repeat and succeeds unchanged. */
-export function transition(status: ReservationStatus, to: 'release' | 'commit'): 'apply' | 'same' | 'refuse' {
-  if (status === 'reserved') return 'apply';
-  if (to === 'commit') return status === 'committed' ? 'same' : 'refuse';
-  return status === 'released' || status === 'expired' ? 'same' : 'refuse';
+const TARGET: Readonly<Record<ReservationAction, ReservationStatus>> = { confirm: 'confirmed', release: 'released', expire: 'expired', commit: 'committed' };
+const FROM: Readonly<Record<ReservationAction, readonly ReservationStatus[]>> = {
+  confirm: ['reserved'],
+  release: ['reserved', 'confirmed'],
+  // Only an unconfirmed hold expires: a confirmed order keeps its stock until it completes or is cancelled.
+  expire: ['reserved'],
+  commit: ['reserved', 'confirmed'],
+};
+
+/** The status `action` leaves a reservation in. */
+export const targetOf = (action: ReservationAction): ReservationStatus => TARGET[action];
+
+/** The statuses `action` applies to. */
+export const appliesTo = (action: ReservationAction): readonly ReservationStatus[] => FROM[action];
+
+/**
+ * Whether `action` changes a reservation in `status`; `same` means the call
+ * is a repeat and succeeds unchanged (releasing an expired hold is a repeat).
+ */
+export function transition(status: ReservationStatus, action: ReservationAction): 'apply' | 'same' | 'refuse' {
+  if (FROM[action].includes(status)) return 'apply';
+  if (status === TARGET[action]) return 'same';
+  if (action === 'release' && status === 'expired') return 'same';
+  if (action === 'expire' && status === 'released') return 'same';
+  return 'refuse';
 }

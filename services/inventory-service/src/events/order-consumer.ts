@@ -2,7 +2,7 @@ import { EVENT_REJECTED, createProcessedStore, idempotent, type EventBus, type C
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { Pool } from 'mysql2/promise';
-import { normaliseItems } from '../domain/reservation.js';
+import { normaliseItems, type ReservationAction } from '../domain/reservation.js';
 import { RESERVATION_NOT_ACTIVE, RESERVATION_NOT_FOUND } from '../errors.js';
 import type { InventoryStore } from '../store/inventory.js';
 
@@ -29,12 +29,20 @@ export interface OrderConsumerOptions {
 
 const orderIdOf = (event: CloudEvent<OrderEventData>) => event.data.orderId ?? event.subject;
 
+/** What each order event does to the order's reservation (order.created reserves). */
+const ACTION: Readonly<Record<Exclude<(typeof ORDER_EVENT_TYPES)[number], 'order.created'>, ReservationAction>> = {
+  'order.confirmed': 'confirm',
+  'order.completed': 'commit',
+  'order.cancelled': 'release',
+};
+
 /**
  * order.created reserves (announcing inventory.reserved or inventory.rejected),
- * order.cancelled releases, order.confirmed / order.completed commit. Each
+ * order.confirmed keeps the hold past its expiry, order.completed commits,
+ * order.cancelled releases (a confirmed order's stock too). Each
  * runs once per event id: the effects, the outbox rows and the processed
  * record commit in one transaction. A malformed event is dead-lettered at
- * once (EVENT_REJECTED); a stale transition (cancel after commit) is logged
+ * once (EVENT_REJECTED); a stale transition (cancel after completion) is logged
  * and acknowledged, since redelivering it cannot help.
  */
 export function subscribeOrderEvents(o: OrderConsumerOptions): void {
@@ -50,9 +58,9 @@ export function subscribeOrderEvents(o: OrderConsumerOptions): void {
         delivery.logger.info('order reservation processed', { 'order.id': orderId, 'event.outcome': outcome.kind });
         return;
       }
-      const to = event.type === 'order.cancelled' ? 'release' : 'commit';
+      const action = ACTION[event.type as keyof typeof ACTION];
       try {
-        await o.store.finish(conn, orderId, to, now);
+        await o.store.finish(conn, orderId, action, now);
       } catch (err) {
         const code = (err as { code?: string }).code;
         if (code !== RESERVATION_NOT_FOUND.code && code !== RESERVATION_NOT_ACTIVE.code) throw err;

@@ -77,6 +77,11 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     return write((conn) => store.finish(conn, orderId, 'release', new Date()));
   });
 
+  app.post('/reservations/:orderId/confirm', { preHandler: requireInventoryWriter, schema: { params: OrderParams, response: { 200: Reservation } } }, async (request) => {
+    const { orderId } = request.params as OrderParams;
+    return write((conn) => store.finish(conn, orderId, 'confirm', new Date()));
+  });
+
   app.post('/reservations/:orderId/commit', { preHandler: requireInventoryWriter, schema: { params: OrderParams, response: { 200: Reservation } } }, async (request) => {
     const { orderId } = request.params as OrderParams;
     return write((conn) => store.finish(conn, orderId, 'commit', new Date()));

@@ -19,7 +19,7 @@ export type ReserveBody = Static<typeof ReserveBody>;
 
 export const Reservation = Type.Object({
   orderId: Type.String(),
-  status: Type.Union([Type.Literal('reserved'), Type.Literal('released'), Type.Literal('expired'), Type.Literal('committed')]),
+  status: Type.Union([Type.Literal('reserved'), Type.Literal('confirmed'), Type.Literal('released'), Type.Literal('expired'), Type.Literal('committed')]),
   expiresAt: Type.String({ format: 'date-time' }),
   items: Type.Array(Type.Object({ productId: Type.String(), quantity: Type.Integer() })),
 });

@@ -1,6 +1,6 @@
 import { createEvent, type Outbox } from '@nimbus/kit';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { INVENTORY_EVENTS, transition, type ItemRejection, type OrderItem, type ReservationStatus } from '../domain/reservation.js';
+import { INVENTORY_EVENTS, appliesTo, targetOf, transition, type ItemRejection, type OrderItem, type ReservationAction, type ReservationStatus } from '../domain/reservation.js';
 import { RESERVATION_NOT_ACTIVE, RESERVATION_NOT_FOUND } from '../errors.js';
 
 export interface Stock {
@@ -118,29 +118,35 @@ export class InventoryStore {
   }
 
   /**
-   * Returns the reserved units to `available` (reason released or expired),
-   * or removes them from `reserved` for good (commit). The status UPDATE is
-   * guarded by `status = 'reserved'`, so of two racing calls (a release and
+   * Confirms a hold (no stock moves; it no longer expires), returns the
+   * reserved units to `available` (release, expire), or removes them from
+   * `reserved` for good (commit). The status UPDATE is guarded by the
+   * statuses the action applies to, so of two racing calls (a release and
    * the sweeper, say) exactly one moves the stock.
    */
-  async finish(conn: PoolConnection, orderId: string, to: 'release' | 'expire' | 'commit', now: Date): Promise<Reservation> {
-    const status: ReservationStatus = to === 'release' ? 'released' : to === 'expire' ? 'expired' : 'committed';
-    const [res] = await conn.execute<ResultSetHeader>("UPDATE reservations SET status = ?, updated_at = ? WHERE order_id = ? AND status = 'reserved'", [status, now, orderId]);
+  async finish(conn: PoolConnection, orderId: string, action: ReservationAction, now: Date): Promise<Reservation> {
+    const from = appliesTo(action);
+    const [res] = await conn.execute<ResultSetHeader>(
+      `UPDATE reservations SET status = ?, updated_at = ? WHERE order_id = ? AND status IN (${from.map(() => '?').join(', ')})`,
+      [targetOf(action), now, orderId, ...from],
+    );
     const reservation = await this.getReservation(conn, orderId);
     if (!reservation) throw RESERVATION_NOT_FOUND(`no reservation for order ${orderId}`);
     if (res.affectedRows === 0) {
-      if (transition(reservation.status, to === 'commit' ? 'commit' : 'release') === 'same') return reservation;
+      if (transition(reservation.status, action) === 'same') return reservation;
       throw RESERVATION_NOT_ACTIVE(`the reservation of order ${orderId} is ${reservation.status}`);
     }
+    // Confirming moves no stock: the units stay reserved, only the expiry no longer applies.
+    if (action === 'confirm') return reservation;
     const sql =
-      to === 'commit'
+      action === 'commit'
         ? 'UPDATE stock SET reserved = reserved - ?, updated_at = ? WHERE product_id = ?'
         : 'UPDATE stock SET available = available + ?, reserved = reserved - ?, updated_at = ? WHERE product_id = ?';
     for (const item of reservation.items) {
-      await conn.execute(sql, to === 'commit' ? [item.quantity, now, item.productId] : [item.quantity, item.quantity, now, item.productId]);
+      await conn.execute(sql, action === 'commit' ? [item.quantity, now, item.productId] : [item.quantity, item.quantity, now, item.productId]);
     }
-    const type = to === 'commit' ? INVENTORY_EVENTS.committed : INVENTORY_EVENTS.released;
-    await this.#announce(conn, type, orderId, { orderId, reason: status, items: reservation.items });
+    const type = action === 'commit' ? INVENTORY_EVENTS.committed : INVENTORY_EVENTS.released;
+    await this.#announce(conn, type, orderId, { orderId, reason: targetOf(action), items: reservation.items });
     return reservation;
   }
 

@@ -19,15 +19,25 @@ describe('normaliseItems', () => {
 });
 
 describe('transition', () => {
-  it('applies release and commit only to a held reservation', () => {
+  it('confirms only a fresh hold, and releases or commits a fresh or confirmed one', () => {
+    expect(transition('reserved', 'confirm')).toBe('apply');
     expect(transition('reserved', 'release')).toBe('apply');
     expect(transition('reserved', 'commit')).toBe('apply');
+    expect(transition('confirmed', 'release')).toBe('apply');
+    expect(transition('confirmed', 'commit')).toBe('apply');
+  });
+  it('expires only an unconfirmed hold', () => {
+    expect(transition('reserved', 'expire')).toBe('apply');
+    expect(transition('confirmed', 'expire')).toBe('refuse');
   });
   it('treats repeats as success and crossing transitions as refusals', () => {
+    expect(transition('confirmed', 'confirm')).toBe('same');
     expect(transition('released', 'release')).toBe('same');
     expect(transition('expired', 'release')).toBe('same');
     expect(transition('committed', 'commit')).toBe('same');
     expect(transition('committed', 'release')).toBe('refuse');
+    expect(transition('committed', 'confirm')).toBe('refuse');
+    expect(transition('released', 'confirm')).toBe('refuse');
     expect(transition('expired', 'commit')).toBe('refuse');
     expect(transition('released', 'commit')).toBe('refuse');
   });

@@ -3,25 +3,31 @@
  * goes through `transition`, so no code path can move an order along an edge
  * this table does not list.
  *
- *   PENDING --reserve--> RESERVED --confirm--> CONFIRMED
+ *   PENDING --reserve--> RESERVED --confirm--> CONFIRMED --complete--> COMPLETED
  *   PENDING --reject / timeout--> FAILED
- *   PENDING | RESERVED --cancel--> CANCELLED
+ *   PENDING | RESERVED | CONFIRMED --cancel--> CANCELLED
  *
- * CONFIRMED, FAILED and CANCELLED are final. A confirmed order cannot be
- * cancelled here: inventory has committed its stock (a return is another flow).
+ * COMPLETED, FAILED and CANCELLED are final. Inventory holds a confirmed
+ * order's stock until the order is completed (fulfilled), so cancelling a
+ * confirmed order still returns its stock; a completed one needs a return,
+ * which is another flow.
  */
-export const ORDER_STATUSES = ['PENDING', 'RESERVED', 'CONFIRMED', 'FAILED', 'CANCELLED'] as const;
+export const ORDER_STATUSES = ['PENDING', 'RESERVED', 'CONFIRMED', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export type OrderCommand = 'reserve' | 'confirm' | 'reject' | 'timeout' | 'cancel';
+export type OrderCommand = 'reserve' | 'confirm' | 'complete' | 'reject' | 'timeout' | 'cancel';
 
 const EDGES: Readonly<Record<OrderStatus, Partial<Record<OrderCommand, OrderStatus>>>> = {
   PENDING: { reserve: 'RESERVED', reject: 'FAILED', timeout: 'FAILED', cancel: 'CANCELLED' },
   RESERVED: { confirm: 'CONFIRMED', cancel: 'CANCELLED' },
-  CONFIRMED: {},
+  CONFIRMED: { complete: 'COMPLETED', cancel: 'CANCELLED' },
+  COMPLETED: {},
   FAILED: {},
   CANCELLED: {},
 };
+
+/** The failure reason of an order inventory cannot cover (inventory's rejection reason, and the availability check's). */
+export const OUT_OF_STOCK = 'out of stock';
 
 export type Transition = { ok: true; from: OrderStatus; to: OrderStatus } | { ok: false; from: OrderStatus; command: OrderCommand };
 

@@ -35,7 +35,7 @@ export function rejectionReason(items: InventoryEventData['items']): string {
 
 /**
  * The saga's reaction to inventory: inventory.reserved → RESERVED then
- * CONFIRMED (order.confirmed, which makes inventory commit); inventory.rejected
+ * CONFIRMED (order.confirmed: inventory holds the stock until completion); inventory.rejected
  * → FAILED with the reason (order.failed). A reservation that arrives for an
  * order already failed (timeout) or cancelled is compensated with
  * order.cancelled so the stock is released. Each event applies once per id.

@@ -1,10 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { FORBIDDEN, UNAUTHENTICATED, identityOf, inTransaction, type Identity } from '@nimbus/kit';
+import { FORBIDDEN, UNAUTHENTICATED, identityOf, inTransaction, requireAdmin, type Identity } from '@nimbus/kit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Pool } from 'mysql2/promise';
+import type { AvailabilityLookup } from '../clients/inventory.js';
 import type { PriceLookup } from '../clients/products.js';
-import { normaliseItems } from '../domain/order.js';
-import { IDEMPOTENCY_KEY_REQUIRED, IDEMPOTENCY_KEY_REUSED, ORDER_ITEMS_INVALID, ORDER_NOT_CANCELLABLE, ORDER_NOT_FOUND } from '../errors.js';
+import { OUT_OF_STOCK, normaliseItems } from '../domain/order.js';
+import { IDEMPOTENCY_KEY_REQUIRED, IDEMPOTENCY_KEY_REUSED, ORDER_ITEMS_INVALID, ORDER_NOT_CANCELLABLE, ORDER_NOT_COMPLETABLE, ORDER_NOT_FOUND } from '../errors.js';
 import type { Order as StoredOrder, OrderStore } from '../store/orders.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { CreateOrderBody, CreateOrderHeaders, ListQuery, Order, OrderPage, OrderParams } from './schemas.js';
@@ -13,6 +14,7 @@ export interface RouteDeps {
   pool: Pool;
   store: OrderStore;
   prices: PriceLookup;
+  availability: AvailabilityLookup;
   relay: { nudge(): void };
   maxItems: number;
   maxQuantity: number;
@@ -34,7 +36,7 @@ function emailOf(request: FastifyRequest): string | undefined {
 
 const isDuplicateKey = (err: unknown) => (err as { code?: string }).code === 'ER_DUP_ENTRY';
 
-/** Orders API: place, read, list and cancel the caller's orders. */
+/** Orders API: place, read, list and cancel the caller's orders; admins complete (fulfil) confirmed ones. */
 export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   const { pool, store, relay } = deps;
 
@@ -66,13 +68,23 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     const first = await replay();
     if (first) return reply.code(201).send(first);
 
-    const priced = await deps.prices.price(checked.items, request.id);
+    // Both reads run at once; a product problem (unknown, inactive, 422) is reported before an inventory one.
+    const [pricing, stock] = await Promise.allSettled([deps.prices.price(checked.items, request.id), deps.availability.shortages(checked.items, request.id)]);
+    if (pricing.status === 'rejected') throw pricing.reason;
+    if (stock.status === 'rejected') throw stock.reason;
+    const [priced, shortages] = [pricing.value, stock.value];
+    // Too little stock now fails the order at once; enough stock only lets the saga try to reserve it.
+    const failureReason = shortages.length > 0 ? OUT_OF_STOCK : undefined;
     try {
       const order = await inTransaction(pool, (conn) =>
-        store.create(conn, { id: randomUUID(), customerId: who.userId, customerEmail: emailOf(request), idempotencyKey: key, requestHash, currency: priced.currency, items: priced.lines }, new Date()),
+        store.create(
+          conn,
+          { id: randomUUID(), customerId: who.userId, customerEmail: emailOf(request), idempotencyKey: key, requestHash, currency: priced.currency, items: priced.lines, ...(failureReason && { failureReason }) },
+          new Date(),
+        ),
       );
       relay.nudge();
-      request.log.info({ 'order.id': order.id, 'order.total': order.total.amount }, 'order placed');
+      request.log.info({ 'order.id': order.id, 'order.total': order.total.amount, 'order.status': order.status }, 'order placed');
       return await reply.code(201).send(order);
     } catch (err) {
       // The same key raced us and won: answer as its retry.
@@ -110,6 +122,21 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
     }
     relay.nudge();
     request.log.info({ 'order.id': id }, 'order cancelled');
+    return outcome.order;
+  });
+
+  // Fulfilment (shipping) is not modelled; an admin marks a confirmed order
+  // done, and inventory then commits the stock it held for it.
+  app.post('/orders/:id/complete', { preHandler: requireAdmin, schema: { params: OrderParams, response: { 200: Order } } }, async (request) => {
+    const { id } = request.params as OrderParams;
+    const outcome = await inTransaction(pool, (conn) => store.apply(conn, id, ['complete'], null, new Date()));
+    if (outcome.kind === 'missing') throw ORDER_NOT_FOUND(`no order ${id}`);
+    if (outcome.kind === 'refused') {
+      if (outcome.order.status === 'COMPLETED') return outcome.order;
+      throw ORDER_NOT_COMPLETABLE({ detail: `order ${id} is ${outcome.order.status}`, extensions: { orderStatus: outcome.order.status } });
+    }
+    relay.nudge();
+    request.log.info({ 'order.id': id }, 'order completed');
     return outcome.order;
   });
 }

@@ -29,6 +29,8 @@ export interface NewOrder {
   requestHash: string;
   currency: string;
   items: OrderLine[];
+  /** Set when the order fails as it is placed (e.g. "out of stock" by the availability check): stored FAILED, never reserved. */
+  failureReason?: string;
 }
 
 /** The stored order behind an idempotency key, with the hash of the request that created it. */
@@ -44,6 +46,7 @@ export const ORDER_EVENTS = {
   confirmed: 'order.confirmed',
   failed: 'order.failed',
   cancelled: 'order.cancelled',
+  completed: 'order.completed',
 } as const;
 
 export interface OrderStoreOptions {
@@ -100,29 +103,35 @@ export class OrderStore {
   }
 
   /**
-   * Stores the order PENDING with its order.created event. Throws MySQL's
-   * ER_DUP_ENTRY when the customer's idempotency key was taken meanwhile.
+   * Stores the order PENDING with its order.created event, or, when it
+   * failed as it was placed, FAILED with order.failed (inventory is not
+   * asked to reserve). Throws MySQL's ER_DUP_ENTRY when the customer's
+   * idempotency key was taken meanwhile.
    */
   async create(conn: PoolConnection, o: NewOrder, now: Date): Promise<Order> {
     const amount = o.items.reduce((sum, i) => sum + i.unitPrice * i.quantity, 0);
+    const status: OrderStatus = o.failureReason === undefined ? 'PENDING' : 'FAILED';
+    const failureReason = o.failureReason ?? null;
     await conn.execute(
-      'INSERT INTO orders (id, customer_id, customer_email, status, total_amount, currency, idempotency_key, request_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [o.id, o.customerId, o.customerEmail ?? null, 'PENDING', amount, o.currency, o.idempotencyKey, o.requestHash, now, now],
+      'INSERT INTO orders (id, customer_id, customer_email, status, failure_reason, total_amount, currency, idempotency_key, request_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [o.id, o.customerId, o.customerEmail ?? null, status, failureReason, amount, o.currency, o.idempotencyKey, o.requestHash, now, now],
     );
     await conn.query('INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES ?', [o.items.map((i) => [o.id, i.productId, i.quantity, i.unitPrice])]);
     await this.#record(conn, o.id, null, 'PENDING', null, now);
+    if (status === 'FAILED') await this.#record(conn, o.id, 'PENDING', 'FAILED', failureReason, now);
     const order: Order = {
       id: o.id,
       customerId: o.customerId,
       customerEmail: o.customerEmail ?? null,
-      status: 'PENDING',
-      failureReason: null,
+      status,
+      failureReason,
       total: { amount, currency: o.currency },
       items: o.items,
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
     };
-    await this.#announce(conn, ORDER_EVENTS.created, order);
+    if (status === 'FAILED') await this.#announce(conn, ORDER_EVENTS.failed, order, { reason: failureReason });
+    else await this.#announce(conn, ORDER_EVENTS.created, order);
     return order;
   }
 
@@ -132,7 +141,8 @@ export class OrderStore {
    * the order is returned as it is (`refused`). The events the final status
    * calls for are written to the outbox: FAILED → order.failed (and, for a
    * timeout, order.cancelled so inventory releases a reservation it may hold),
-   * CANCELLED → order.cancelled, CONFIRMED → order.confirmed.
+   * CANCELLED → order.cancelled, CONFIRMED → order.confirmed,
+   * COMPLETED → order.completed (inventory commits the held stock).
    */
   async apply(conn: PoolConnection, id: string, commands: readonly OrderCommand[], reason: string | null, now: Date): Promise<ApplyOutcome> {
     const order = await this.get(conn, id, true);
@@ -148,6 +158,7 @@ export class OrderStore {
     await conn.execute('UPDATE orders SET status = ?, failure_reason = ?, updated_at = ? WHERE id = ?', [status, failureReason, now, id]);
     const updated: Order = { ...order, status, failureReason, updatedAt: now.toISOString() };
     if (status === 'CONFIRMED') await this.#announce(conn, ORDER_EVENTS.confirmed, updated);
+    if (status === 'COMPLETED') await this.#announce(conn, ORDER_EVENTS.completed, updated);
     if (status === 'FAILED') await this.#announce(conn, ORDER_EVENTS.failed, updated, { reason });
     if (status === 'CANCELLED' || commands.includes('timeout')) await this.#announce(conn, ORDER_EVENTS.cancelled, updated, { reason });
     return { kind: 'applied', order: updated };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ORDER_STATUSES, holdsNoStock, isFinal, normaliseItems, transition, type OrderCommand, type OrderStatus } from '../../src/domain/order.js';
 
-const COMMANDS: OrderCommand[] = ['reserve', 'confirm', 'reject', 'timeout', 'cancel'];
+const COMMANDS: OrderCommand[] = ['reserve', 'confirm', 'complete', 'reject', 'timeout', 'cancel'];
 
 describe('order state machine', () => {
   it.each([
@@ -11,17 +11,30 @@ describe('order state machine', () => {
     ['PENDING', 'timeout', 'FAILED'],
     ['PENDING', 'cancel', 'CANCELLED'],
     ['RESERVED', 'cancel', 'CANCELLED'],
+    ['CONFIRMED', 'complete', 'COMPLETED'],
+    ['CONFIRMED', 'cancel', 'CANCELLED'],
   ] as const)('moves %s on %s to %s', (from, command, to) => {
     expect(transition(from, command)).toEqual({ ok: true, from, to });
   });
 
-  it('allows exactly the six listed edges and refuses every other pair', () => {
+  it('allows exactly the eight listed edges and refuses every other pair', () => {
     const allowed = ORDER_STATUSES.flatMap((s) => COMMANDS.filter((c) => transition(s, c).ok).map((c) => `${s}:${c}`));
-    expect(allowed.sort()).toEqual(['PENDING:cancel', 'PENDING:reject', 'PENDING:reserve', 'PENDING:timeout', 'RESERVED:cancel', 'RESERVED:confirm']);
+    expect(allowed.sort()).toEqual([
+      'CONFIRMED:cancel',
+      'CONFIRMED:complete',
+      'PENDING:cancel',
+      'PENDING:reject',
+      'PENDING:reserve',
+      'PENDING:timeout',
+      'RESERVED:cancel',
+      'RESERVED:confirm',
+    ]);
   });
 
-  it('refuses to cancel a confirmed order, since inventory committed its stock', () => {
-    expect(transition('CONFIRMED', 'cancel')).toEqual({ ok: false, from: 'CONFIRMED', command: 'cancel' });
+  it('refuses to cancel a completed order (its stock has left; a return is another flow) and to complete an unconfirmed one', () => {
+    expect(transition('COMPLETED', 'cancel')).toEqual({ ok: false, from: 'COMPLETED', command: 'cancel' });
+    expect(transition('RESERVED', 'complete').ok).toBe(false);
+    expect(transition('PENDING', 'complete').ok).toBe(false);
   });
 
   it('refuses to confirm an order whose stock was never reserved', () => {
@@ -33,9 +46,9 @@ describe('order state machine', () => {
     expect(transition('CANCELLED', 'reserve').ok).toBe(false);
   });
 
-  it('treats CONFIRMED, FAILED and CANCELLED as final and the others as open', () => {
+  it('treats COMPLETED, FAILED and CANCELLED as final and the others as open', () => {
     const final = ORDER_STATUSES.filter((s: OrderStatus) => isFinal(s));
-    expect(final).toEqual(['CONFIRMED', 'FAILED', 'CANCELLED']);
+    expect(final).toEqual(['COMPLETED', 'FAILED', 'CANCELLED']);
   });
 
   it('says a late reservation must be released for failed and cancelled orders only', () => {

@@ -15,16 +15,23 @@ export interface FakeProduct {
   active: boolean;
 }
 
+type Mode = 'ok' | 'hang' | 'error';
+
 /**
  * A real HTTP origin on 127.0.0.1:0 answering GET /products/:id the way
- * product-service does (running product-service would need MongoDB and its
- * own boot); order-service reaches it through the kit client in discovery
- * static mode. `mode` makes it hang or answer 500, to test the policies.
+ * product-service does and GET /inventory/:id the way inventory-service does
+ * (running them would need MongoDB and their own boot); order-service
+ * reaches it through the kit client in discovery static mode. `mode` and
+ * `inventoryMode` make either API hang or answer 500, to test the policies.
+ * A product without a `stock` entry has plenty.
  */
 export class ProductOrigin {
   readonly products = new Map<string, FakeProduct>();
-  mode: 'ok' | 'hang' | 'error' = 'ok';
+  readonly stock = new Map<string, number>();
+  mode: Mode = 'ok';
+  inventoryMode: Mode = 'ok';
   requests = 0;
+  inventoryRequests = 0;
   readonly #server: Server;
 
   private constructor(server: Server) {
@@ -35,6 +42,15 @@ export class ProductOrigin {
     const server = createServer();
     const origin = new ProductOrigin(server);
     server.on('request', (req, res) => {
+      const stockOf = /^\/inventory\/([^/?]+)/.exec(req.url ?? '')?.[1];
+      if (stockOf !== undefined) {
+        origin.inventoryRequests++;
+        if (origin.inventoryMode === 'hang') return;
+        if (origin.inventoryMode === 'error') return void res.writeHead(500).end();
+        const productId = decodeURIComponent(stockOf);
+        res.setHeader('content-type', 'application/json');
+        return void res.end(JSON.stringify({ productId, available: origin.stock.get(productId) ?? 1_000_000, reserved: 0 }));
+      }
       origin.requests++;
       if (origin.mode === 'hang') return;
       if (origin.mode === 'error') return void res.writeHead(500).end();
@@ -102,8 +118,11 @@ export async function startOrderService(overrides: Flat = {}): Promise<TestOrder
         'orders.inventoryTopic': inventoryTopic,
         'orders.consumerGroup': `order-test-${runId}`,
         'discovery.mode': 'static',
-        'discovery.static.services': { 'product-service': [origin.url] },
-        'client.services': { 'product-service': { timeoutMs: 300, retry: { retries: 1, initialDelayMs: 10, maxDelayMs: 20 }, breaker: { consecutiveFailures: 1000 } } },
+        'discovery.static.services': { 'product-service': [origin.url], 'inventory-service': [origin.url] },
+        'client.services': {
+          'product-service': { timeoutMs: 300, retry: { retries: 1, initialDelayMs: 10, maxDelayMs: 20 }, breaker: { consecutiveFailures: 1000 } },
+          'inventory-service': { timeoutMs: 300, retry: { retries: 1, initialDelayMs: 10, maxDelayMs: 20 }, breaker: { consecutiveFailures: 1000 } },
+        },
         ...overrides,
       },
     ),

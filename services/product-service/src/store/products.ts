@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, type CloudEvent, KeyedSerial } from '@nimbus/kit';
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, IndexDescription } from 'mongodb';
 import { encodeCursor, type SortField } from '../domain/cursor.js';
 import { changedFields, eventTypeFor, type Product, type ProductInput, type ProductPatch } from '../domain/product.js';
 import { catalogFilter, catalogSort, type CatalogQuery } from '../domain/query.js';
@@ -57,6 +57,15 @@ function sortValue(d: ProductDoc, sort: SortField): string | number {
   return sort === 'createdAt' ? d.createdAt.getTime() : d[sort];
 }
 
+const INDEXES: IndexDescription[] = [
+  { key: { sku: 1 }, name: 'sku_unique', unique: true },
+  { key: { active: 1, category: 1, price: 1 }, name: 'active_category_price' },
+  { key: { createdAt: 1, _id: 1 }, name: 'created_at_id' },
+  { key: { name: 1, _id: 1 }, name: 'name_id' },
+  { key: { price: 1, _id: 1 }, name: 'price_id' },
+  { key: { outboxPending: 1 }, name: 'outbox_pending' },
+];
+
 export class ProductStore {
   readonly collection: Collection<ProductDoc>;
   /**
@@ -73,14 +82,10 @@ export class ProductStore {
 
   /** Unique and compound indexes only: FerretDB 1.x has no text, TTL, partial or sparse indexes. */
   async createIndexes(): Promise<void> {
-    await this.collection.createIndexes([
-      { key: { sku: 1 }, name: 'sku_unique', unique: true },
-      { key: { active: 1, category: 1, price: 1 }, name: 'active_category_price' },
-      { key: { createdAt: 1, _id: 1 }, name: 'created_at_id' },
-      { key: { name: 1, _id: 1 }, name: 'name_id' },
-      { key: { price: 1, _id: 1 }, name: 'price_id' },
-      { key: { outboxPending: 1 }, name: 'outbox_pending' },
-    ]);
+    // One index per command: FerretDB 1.24 drops the connection (a panic in
+    // its handler, "slice bounds out of range" in its log) on a createIndexes
+    // listing several indexes that already exist, i.e. on every restart.
+    for (const index of INDEXES) await this.collection.createIndexes([index]);
   }
 
   async get(id: string, includeInactive: boolean): Promise<Product> {
