@@ -15,41 +15,7 @@ export function parseEnvFile(path: string): Record<string, string> {
 
 const file = (name: string) => fileURLToPath(new URL(`../${name}`, import.meta.url));
 
-/** infra/endpoints.env, with the process environment taking precedence. */
-export const endpoints = (() => {
-  const defaults = parseEnvFile(file('endpoints.env'));
-  const merged: Record<string, string> = {};
-  for (const [k, v] of Object.entries(defaults)) merged[k] = process.env[k] ?? v;
-  return merged as Readonly<Record<string, string>>;
-})();
-
 export const versions: Readonly<Record<string, string>> = parseEnvFile(file('versions.env'));
 
-export function endpoint(name: string): string {
-  const value = endpoints[name];
-  if (!value) throw new Error(`${name} is not defined in infra/endpoints.env`);
-  return value;
-}
-
-/** A name unique to this run, so repeated runs against the same servers never collide. */
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-}
-
-/** Polls fn until it returns a value other than undefined, or throws after timeoutMs. */
-export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await fn();
-      if (value !== undefined) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: lastError });
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+// Where the infrastructure is, and the polling helpers: the same as every other test's.
+export { endpoint, endpoints, eventually, uniqueName } from '@nimbus/kit/testing';
