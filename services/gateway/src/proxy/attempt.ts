@@ -25,12 +25,12 @@ export class AttemptFailure extends Error {
   }
 }
 
-/** Classifies an error reported by @fastify/reply-from's onError. */
+/** Classifies an error reported by @fastify/reply-from's onError, or by node:http for a WebSocket handshake. */
 export function classify(error: unknown, instance: Instance): AttemptFailure {
   const code = (error as { code?: unknown }).code;
   const cause = (error as { cause?: { code?: unknown } }).cause;
   const causeCode = typeof cause?.code === 'string' ? cause.code : undefined;
-  if (causeCode === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT' || causeCode === 'UND_ERR_CONNECT_TIMEOUT') return new AttemptFailure('refused', instance, undefined, error);
+  if (code === 'ECONNREFUSED' || causeCode === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT' || causeCode === 'UND_ERR_CONNECT_TIMEOUT') return new AttemptFailure('refused', instance, undefined, error);
   if (code === 'FST_REPLY_FROM_GATEWAY_TIMEOUT' || code === 'FST_REPLY_FROM_TIMEOUT' || code === 'FST_REPLY_FROM_HTTP_REQUEST_TIMEOUT') {
     return new AttemptFailure('timeout', instance, undefined, error);
   }

@@ -9,7 +9,7 @@ import { AttemptFailure, classify } from './attempt.js';
 import type { Upstreams } from './upstreams.js';
 
 /** Upstream statuses that mean "not processed": retried when allowed, counted by the breaker. */
-const FAILURE_STATUSES = new Set([502, 503, 504]);
+export const FAILURE_STATUSES = new Set([502, 503, 504]);
 
 /** Headers only the gateway may set: client-sent copies are dropped. */
 export const IDENTITY_HEADERS = ['x-user-id', 'x-user-roles', 'x-user-scopes', 'x-user-client-id', 'x-user-email'] as const;
@@ -51,9 +51,17 @@ export function upstreamHeaders(request: Pick<FastifyRequest, 'ip' | 'protocol' 
  * from discovery (round-robin, failed ones quarantined), idempotent
  * methods retried on 502/503/504, network errors and timeouts, any method
  * retried when the connection was refused (nothing was sent), the whole
- * call under the service's circuit breaker.
+ * call under the service's circuit breaker. `tryOnce` talks to one
+ * instance: reply-from by default, a WebSocket handshake (websocket.ts).
  */
-export async function forward(request: FastifyRequest, reply: FastifyReply, match: RouteMatch, identity: Identity | undefined, deps: ForwardDeps): Promise<void> {
+export async function forward(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  match: RouteMatch,
+  identity: Identity | undefined,
+  deps: ForwardDeps,
+  tryOnce: AttemptFn = attemptOnce,
+): Promise<void> {
   const { route, upstreamPath } = match;
   const policy = deps.upstreams.policy(route.service);
   const { settings } = policy;
@@ -69,7 +77,7 @@ export async function forward(request: FastifyRequest, reply: FastifyReply, matc
         const instance = deps.resolver.next(route.service);
         const last = attempt >= maxAttempts;
         try {
-          await attemptOnce(request, reply, instance, upstreamPath, { timeoutMs, body, identity, sendFailure: last || !idempotent });
+          await tryOnce(request, reply, instance, upstreamPath, { timeoutMs, body, identity, sendFailure: last || !idempotent });
           return;
         } catch (err) {
           if (!(err instanceof AttemptFailure)) throw err;
@@ -98,13 +106,16 @@ export async function forward(request: FastifyRequest, reply: FastifyReply, matc
   }
 }
 
-interface AttemptOptions {
+export interface AttemptOptions {
   timeoutMs: number;
   body: Buffer | undefined;
   identity: Identity | undefined;
   /** Send a 502/503/504 answer to the client (last attempt) instead of discarding it for a retry. */
   sendFailure: boolean;
 }
+
+/** One attempt: resolves once the answer is on its way to the client (or the client left), rejects with an AttemptFailure. */
+export type AttemptFn = (request: FastifyRequest, reply: FastifyReply, instance: Instance, path: string, opts: AttemptOptions) => Promise<void>;
 
 function attemptOnce(request: FastifyRequest, reply: FastifyReply, instance: Instance, path: string, opts: AttemptOptions): Promise<void> {
   return new Promise<void>((resolve, reject) => {

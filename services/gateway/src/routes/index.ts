@@ -36,5 +36,6 @@ export async function registerRoutes(app: FastifyInstance, ctx: GatewayContext, 
     limits: () => limits,
     connectTimeoutMs: ctx.settings.client.connectTimeoutMs,
     methods: corsOn ? METHODS : [...METHODS, 'OPTIONS'],
+    metrics: ctx.metrics,
   });
 }

@@ -6,9 +6,11 @@ import type { Identity } from '../auth/rules.js';
 import type { TokenVerifier } from '../auth/verifier.js';
 import { registerRateLimit } from '../limits/rate-limit.js';
 import { forward, type ForwardDeps } from '../proxy/forward.js';
+import { acceptWebSockets } from '../proxy/websocket.js';
 import { matchRoute, type RouteMatch } from '../routing/match.js';
 import type { GatewaySettings, RouteSettings } from '../settings.js';
 import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
 
 export interface ProxyOptions extends ForwardDeps {
   /** Routes ordered by `orderRoutes`. */
@@ -19,6 +21,7 @@ export interface ProxyOptions extends ForwardDeps {
   connectTimeoutMs: number;
   /** OPTIONS is left to @fastify/cors when CORS is on. */
   methods: HTTPMethods[];
+  metrics: Registry;
 }
 
 interface RequestState {
@@ -30,13 +33,15 @@ interface RequestState {
  * The proxied API, in its own encapsulated scope: raw bodies (buffered up to
  * server.bodyLimitBytes, so a retried attempt can resend them), then per
  * request: route match and auth (onRequest), rate limit (preParsing),
- * forward (handler). The kit's own routes (/health, /metrics) stay outside.
+ * forward (handler). WebSocket handshakes take the same path, their
+ * attempt opening a tunnel. The kit's own routes (/health, /metrics) stay outside.
  */
 export async function proxyRoutes(scope: FastifyInstance, opts: ProxyOptions): Promise<void> {
   const state = new WeakMap<FastifyRequest, RequestState>();
 
   scope.removeAllContentTypeParsers();
   scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  const webSockets = acceptWebSockets(scope, opts.metrics);
   await scope.register(replyFrom, {
     disableRequestLogging: true,
     undici: { connections: 128, keepAliveTimeout: 4_000, connect: { timeout: opts.connectTimeoutMs } },
@@ -66,7 +71,7 @@ export async function proxyRoutes(scope: FastifyInstance, opts: ProxyOptions): P
     handler: async function proxy(request, reply) {
       const s = state.get(request);
       if (!s) throw NOT_FOUND();
-      await forward(request, reply, s.match, s.identity, opts);
+      await forward(request, reply, s.match, s.identity, opts, webSockets.attemptFor(request, s.match.route.id));
       return reply;
     },
   });

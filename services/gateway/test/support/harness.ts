@@ -52,7 +52,7 @@ export async function startUpstream(name: string, label: string): Promise<Upstre
 }
 
 /** Registers an instance in the live Consul agent (no check: listed as passing). Returns a deregister function. */
-export async function registerInConsul(up: Upstream): Promise<() => Promise<void>> {
+export async function registerInConsul(up: Pick<Upstream, 'name' | 'label' | 'port'>): Promise<() => Promise<void>> {
   const id = `${up.name}-${up.label}-${up.port}`;
   const res = await fetch(`${CONSUL_URL}/v1/agent/service/register`, {
     method: 'PUT',
