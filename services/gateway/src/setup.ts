@@ -3,13 +3,14 @@ import { createResolver, type KitSettings, type ServiceContext, type ServiceReso
 import { Redis } from 'ioredis';
 import { TokenVerifier } from './auth/verifier.js';
 import { Upstreams } from './proxy/upstreams.js';
-import { orderRoutes } from './routing/match.js';
-import type { RouteSettings, Settings } from './settings.js';
+import { RouteTable } from './routing/table.js';
+import type { Settings } from './settings.js';
 
 export type GatewayContext = ServiceContext<Static<typeof Settings> & KitSettings>;
 
 export interface GatewayDeps {
-  routes: readonly RouteSettings[];
+  /** The routes in force; gateway.routes changes replace them live. */
+  routes: RouteTable;
   resolver: ServiceResolver;
   upstreams: Upstreams;
   verifier: TokenVerifier;
@@ -19,16 +20,21 @@ export interface GatewayDeps {
 /** Resolver primed for every route target, breakers, the token verifier and the Redis counters. */
 export async function setup(ctx: GatewayContext): Promise<GatewayDeps> {
   const { gateway } = ctx.settings;
-  const routes = orderRoutes(gateway.routes);
-  const ids = new Set<string>();
-  for (const r of routes) {
-    if (ids.has(r.id)) throw new Error(`gateway.routes: route id "${r.id}" is used twice; ids must be unique`);
-    ids.add(r.id);
-  }
+  const routes = new RouteTable(gateway.routes);
   const resolver = createResolver(ctx.settings.discovery, { logger: ctx.logger, registry: ctx.metrics });
   ctx.onClose({ name: 'discovery-resolver', close: () => resolver.close() });
-  const services = [...new Set(routes.map((r) => r.service))];
-  await Promise.all(services.map((s) => resolver.prime(s)));
+  await Promise.all(routes.services.map((s) => resolver.prime(s)));
+  ctx.config.onChange('gateway.routes', (current) => {
+    const next = (current as unknown as Static<typeof Settings>).gateway.routes;
+    const outcome = routes.replace(next);
+    if (!outcome.ok) {
+      ctx.logger.error('refreshed gateway.routes refused; the previous routes stay in force', { 'error.message': outcome.problem });
+      return;
+    }
+    // A new target's instances are looked up in the background; until then its route answers 503 NO_INSTANCES.
+    for (const s of routes.services) resolver.prime(s).catch((err: unknown) => ctx.logger.warn('discovery lookup for a new route target failed', { 'service.target': s, 'error.message': String(err) }));
+    ctx.logger.info('routes updated', { 'gateway.routes': routes.current.map((r) => `${r.path} -> ${r.service}`) });
+  });
   const upstreams = new Upstreams(ctx.settings.client, ctx.logger);
 
   let redis: Redis | undefined;
@@ -49,6 +55,7 @@ export async function setup(ctx: GatewayContext): Promise<GatewayDeps> {
     async check() {
       const discovery = await resolver.health();
       const breakers = upstreams.states();
+      const services = routes.services;
       const details = Object.fromEntries(
         services.map((s) => [s, { instances: resolver.resolve(s).length, quarantined: discovery.services[s]?.quarantined ?? 0, circuit: breakers[s] ?? 'closed' }]),
       );

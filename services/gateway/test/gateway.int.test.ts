@@ -145,6 +145,29 @@ describe('gateway against live Consul and real upstreams', () => {
       expect(again.headers['ratelimit-limit']).toBe('5');
       expect((await gw.app.inject('/api/limited/1')).statusCode).toBe(429);
     });
+
+    it('applies a refreshed route list without restart, and keeps the old one when the new cannot be served', async () => {
+      const before = gw.ctx.config.current as unknown as { gateway: { routes: unknown[] } };
+      const original = before.gateway.routes;
+      try {
+        expect((await gw.app.inject('/api/renamed/1')).statusCode).toBe(404);
+        gw.source.set('gateway.routes', [...original, { id: 'renamed', path: '/api/renamed', service: echo, auth: 'public', stripPrefix: 2 }]);
+        await gw.ctx.config.refresh();
+        const added = await gw.app.inject('/api/renamed/7');
+        expect(added.statusCode).toBe(200);
+        expect(added.json()).toMatchObject({ url: '/7' });
+
+        // Two routes with one id: refused, the routes in force stay.
+        gw.source.set('gateway.routes', [{ id: 'echo', path: '/api/other', service: echo, auth: 'public' }, { id: 'echo', path: '/api/echo', service: echo, auth: 'public' }]);
+        await gw.ctx.config.refresh();
+        expect((await gw.app.inject('/api/renamed/7')).statusCode).toBe(200);
+        expect((await gw.app.inject('/api/other')).statusCode).toBe(404);
+      } finally {
+        gw.source.set('gateway.routes', original);
+        await gw.ctx.config.refresh();
+      }
+      expect((await gw.app.inject('/api/renamed/1')).statusCode).toBe(404);
+    });
   });
 
   describe('resilience', () => {

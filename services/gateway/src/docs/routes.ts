@@ -1,11 +1,11 @@
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { NOT_FOUND, type ServiceResolver } from '@nimbus/kit';
-import type { RouteSettings } from '../settings.js';
+import type { RouteTable } from '../routing/table.js';
 import { aggregateOpenApi, type AggregateResult } from './aggregate.js';
 
 export interface DocsOptions {
-  routes: readonly RouteSettings[];
+  routes: RouteTable;
   resolver: ServiceResolver;
   /** How long one aggregation is reused: the endpoint is public and fans out to every service. */
   cacheMs?: number;
@@ -37,7 +37,7 @@ export const DOCS_CSP = [
  * scope: no token needed, no rate limit (hence the cache).
  */
 export async function registerDocs(app: FastifyInstance, opts: DocsOptions): Promise<void> {
-  const document = cached(() => aggregateOpenApi(opts.routes, opts.resolver), opts.cacheMs ?? 5_000);
+  const document = cached(() => aggregateOpenApi(opts.routes.current, opts.resolver), opts.cacheMs ?? 5_000);
 
   app.get('/openapi.json', () => document());
   // The URL before the aggregate took over /openapi.json.

@@ -8,13 +8,14 @@ import { registerRateLimit } from '../limits/rate-limit.js';
 import { forward, type ForwardDeps } from '../proxy/forward.js';
 import { acceptWebSockets } from '../proxy/websocket.js';
 import { matchRoute, type RouteMatch } from '../routing/match.js';
-import type { GatewaySettings, RouteSettings } from '../settings.js';
+import type { RouteTable } from '../routing/table.js';
+import type { GatewaySettings } from '../settings.js';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 
 export interface ProxyOptions extends ForwardDeps {
-  /** Routes ordered by `orderRoutes`. */
-  routes: readonly RouteSettings[];
+  /** The routes in force (replaced live on refresh). */
+  routes: RouteTable;
   verifier: TokenVerifier;
   limits(): GatewaySettings['rateLimit'];
   redis: Redis | undefined;
@@ -48,7 +49,7 @@ export async function proxyRoutes(scope: FastifyInstance, opts: ProxyOptions): P
   });
 
   scope.addHook('onRequest', async function routeAndAuthenticate(request) {
-    const match = matchRoute(opts.routes, request.url);
+    const match = matchRoute(opts.routes.current, request.url);
     if (!match) throw NOT_FOUND(`no route for ${request.method} ${request.url.split('?')[0] ?? ''}`);
     const identity = await authorize(request, match.route, opts.verifier);
     state.set(request, { match, identity });
