@@ -211,17 +211,21 @@ export async function buildService<S extends TObject, D = void>(def: ServiceDefi
     await app.register(healthPlugin, { registry: health, service: { name: def.name, version: def.version } });
     await app.register(metricsPlugin, { registry: metrics, settings: settings.metrics });
     if (settings.logging.accessLog.enabled) await app.register(accessLogPlugin, { logger, ignorePaths: settings.logging.accessLog.ignorePaths });
-    app.addHook('onRequest', async function refuseWhileStopping(request, reply) {
+    // Both run on every request: callback style, so neither costs a promise.
+    app.addHook('onRequest', function refuseWhileStopping(request, reply, done) {
       // Health stays reachable so probes see the shutdown; new work is refused.
       if (!health.accepting && !request.url.startsWith('/health')) {
         reply.header('connection', 'close');
-        return sendProblem(reply, SHUTTING_DOWN(), request.url);
+        sendProblem(reply, SHUTTING_DOWN(), request.url);
+        return;
       }
+      done();
     });
-    app.addHook('onSend', async function echoRequestId(request, reply) {
+    app.addHook('onSend', function echoRequestId(request, reply, payload, done) {
       void reply.header('x-request-id', request.id);
       // While draining, keep-alive sockets would hold the server open: ask clients to close them.
       if (!health.accepting) void reply.header('connection', 'close');
+      done(null, payload);
     });
     await def.routes(app, ctx, deps);
     await app.ready();

@@ -22,33 +22,61 @@ const SEVERITY = new Map<string, number>(LOG_LEVELS.map((l, i) => [l, i]));
  * never more verbose: the winston logger's own level still applies.
  */
 export function toFastifyLogger(logger: NimbusLogger, level: string = logger.level): FastifyBaseLogger {
-  const state = { level };
-  const enabled = (method: LogLevel) => state.level !== 'silent' && (SEVERITY.get(method) ?? 0) <= (SEVERITY.get(state.level) ?? SEVERITY.get('info') ?? 3);
-  const at = (method: LogLevel) =>
-    function log(...args: unknown[]): void {
-      if (!enabled(method)) return;
-      const [message, fields] = pinoArgs(args);
-      logger[method](message, fields);
-    };
-  const adapter: FastifyBaseLogger = {
-    get level() {
-      return state.level;
-    },
-    set level(value: string) {
-      state.level = value;
-    },
-    fatal: at('fatal'),
-    error: at('error'),
-    warn: at('warn'),
-    info: at('info'),
-    debug: at('debug'),
-    trace: at('trace'),
-    silent: () => {},
-    child(bindings, options) {
-      return toFastifyLogger(logger.child(ecsFields(bindings as Fields)), options?.level ?? state.level);
-    },
-  };
-  return adapter;
+  return new FastifyLoggerAdapter(logger, undefined, level);
+}
+
+/**
+ * fastify makes a child logger for every request (`child({ reqId })`), most
+ * of which never write a line: a child is one small object here, and its
+ * winston child is only made when it first writes.
+ */
+class FastifyLoggerAdapter implements FastifyBaseLogger {
+  level: string;
+  #logger: NimbusLogger | undefined;
+  readonly #parent: FastifyLoggerAdapter | undefined;
+  readonly #bindings: Fields | undefined;
+
+  constructor(logger: NimbusLogger | undefined, parent: { adapter: FastifyLoggerAdapter; bindings: Fields } | undefined, level: string) {
+    this.#logger = logger;
+    this.#parent = parent?.adapter;
+    this.#bindings = parent?.bindings;
+    this.level = level;
+  }
+
+  #target(): NimbusLogger {
+    this.#logger ??= (this.#parent as FastifyLoggerAdapter).#target().child(this.#bindings ?? {});
+    return this.#logger;
+  }
+
+  #log(method: LogLevel, args: unknown[]): void {
+    if (this.level === 'silent' || (SEVERITY.get(method) ?? 0) > (SEVERITY.get(this.level) ?? SEVERITY.get('info') ?? 3)) return;
+    const [message, fields] = pinoArgs(args);
+    this.#target()[method](message, fields);
+  }
+
+  fatal(...args: unknown[]): void {
+    this.#log('fatal', args);
+  }
+  error(...args: unknown[]): void {
+    this.#log('error', args);
+  }
+  warn(...args: unknown[]): void {
+    this.#log('warn', args);
+  }
+  info(...args: unknown[]): void {
+    this.#log('info', args);
+  }
+  debug(...args: unknown[]): void {
+    this.#log('debug', args);
+  }
+  trace(...args: unknown[]): void {
+    this.#log('trace', args);
+  }
+  silent(): void {}
+
+  child(bindings: Fields, options?: { level?: string }): FastifyBaseLogger {
+    return new FastifyLoggerAdapter(undefined, { adapter: this, bindings: ecsFields(bindings) }, options?.level ?? this.level);
+  }
 }
 
 /** pino's call forms → a message and ECS fields. */

@@ -34,8 +34,9 @@ export async function registerRateLimit(app: FastifyInstance, opts: RateLimitOpt
     skipOnError: true,
     nameSpace: 'nimbus-gateway-rl:',
     ...(opts.redis && { redis: opts.redis }),
-    allowList: () => !opts.limits().enabled,
-    keyGenerator: (req) => opts.keyOf(req),
+    // Limits off: no key is built, and the empty key is let through (read once, so a refresh between the two cannot count it).
+    keyGenerator: (req) => (opts.limits().enabled ? opts.keyOf(req) : ''),
+    allowList: (_req, key) => key === '',
     max: (req) => limitFor(opts.limits(), opts.routeOf(req)).max,
     timeWindow: (req) => limitFor(opts.limits(), opts.routeOf(req)).timeWindowMs,
     errorResponseBuilder: (_req, ctx) =>

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BrokenCircuitError } from 'cockatiel';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { RawReplyDefaultExpression } from 'fastify';
+import type { FastifyReplyFromHooks } from '@fastify/reply-from';
 import { CIRCUIT_OPEN, DEPENDENCY_TIMEOUT, DEPENDENCY_UNAVAILABLE, type Instance, type ServiceResolver } from '@nimbus/kit';
 import type { Identity } from '../auth/rules.js';
 import type { RouteMatch } from '../routing/match.js';
@@ -27,10 +27,13 @@ export interface ForwardDeps {
  */
 const TRACE_HEADERS = ['traceparent', 'tracestate', 'b3', 'x-b3-traceid', 'x-b3-spanid', 'x-b3-parentspanid', 'x-b3-sampled', 'x-b3-flags'];
 
+/** Client-sent copies of these are never forwarded: identity (only the gateway sets it) and the caller's trace context. */
+const FORGED: ReadonlySet<string> = new Set<string>([...IDENTITY_HEADERS, ...TRACE_HEADERS]);
+
 /** Request headers for the upstream: verified identity, forwarding info, request id; the Authorization header is relayed as is. */
 export function upstreamHeaders(request: Pick<FastifyRequest, 'ip' | 'protocol' | 'id'>, headers: Record<string, string | string[] | undefined>, identity: Identity | undefined) {
-  const forged = new Set<string>([...IDENTITY_HEADERS, ...TRACE_HEADERS]);
-  const out: Record<string, string | string[] | undefined> = Object.fromEntries(Object.entries(headers).filter(([name]) => !forged.has(name)));
+  const out: Record<string, string | string[] | undefined> = {};
+  for (const name of Object.keys(headers)) if (!FORGED.has(name)) out[name] = headers[name];
   if (identity) {
     out['x-user-id'] = identity.subject;
     out['x-user-roles'] = identity.roles.join(',');
@@ -69,7 +72,6 @@ export async function forward(
   const idempotent = settings.retry.methods.includes(request.method);
   const maxAttempts = 1 + settings.retry.retries;
   const body = Buffer.isBuffer(request.body) ? request.body : undefined;
-  const initialHeaders = reply.getHeaders();
 
   try {
     await policy.breaker.execute(async () => {
@@ -85,7 +87,6 @@ export async function forward(
           if (err.kind === 'refused' || err.kind === 'network' || err.status === 503) deps.resolver.markFailed(instance);
           const retryable = err.unsent || (idempotent && (err.kind !== 'timeout' || settings.retry.onTimeout) && (err.kind !== 'status' || settings.retry.statuses.includes(err.status ?? 0)));
           if (last || err.sent || !retryable || request.raw.destroyed) throw err;
-          restoreHeaders(reply, initialHeaders); // reply-from copied the failed answer's headers
           await sleep(backoffMs(attempt, settings.retry.initialDelayMs, settings.retry.maxDelayMs));
         }
       }
@@ -98,7 +99,6 @@ export async function forward(
       throw CIRCUIT_OPEN({ detail: `${route.service} is failing; retry after ${retryAfter} s`, headers: { 'retry-after': retryAfter } });
     }
     if (err instanceof AttemptFailure) {
-      restoreHeaders(reply, initialHeaders);
       if (err.kind === 'timeout') throw DEPENDENCY_TIMEOUT({ detail: `${route.service} did not answer within ${timeoutMs} ms`, cause: err });
       throw DEPENDENCY_UNAVAILABLE({ detail: `${route.service} could not be reached`, cause: err });
     }
@@ -114,58 +114,129 @@ export interface AttemptOptions {
   sendFailure: boolean;
 }
 
-/** One attempt: resolves once the answer is on its way to the client (or the client left), rejects with an AttemptFailure. */
+/**
+ * One attempt: resolves once the answer is on its way to the client (or the
+ * client left), rejects with an AttemptFailure. A failure that was not sent
+ * leaves the reply's headers as they were before the attempt, so a retry or
+ * the gateway's own error answer starts clean.
+ */
 export type AttemptFn = (request: FastifyRequest, reply: FastifyReply, instance: Instance, path: string, opts: AttemptOptions) => Promise<void>;
+
+/**
+ * The attempt in flight for a request (attempts of one request are
+ * sequential). reply-from's callbacks are module functions that find it
+ * here, rather than closures made afresh for every attempt.
+ */
+interface PendingAttempt {
+  readonly instance: Instance;
+  readonly opts: AttemptOptions;
+  readonly reply: FastifyReply;
+  /** The reply's values of the headers reply-from is about to copy from the upstream answer, for undoing it. */
+  prior: Array<[string, ReturnType<FastifyReply['getHeader']>]> | undefined;
+  settled: boolean;
+  onClose: () => void;
+  resolve: () => void;
+  reject: (err: AttemptFailure) => void;
+}
+
+type Hooks = Required<FastifyReplyFromHooks>;
+
+/** Keyed by the FastifyRequest (reply-from hands back the same object, typed for any server). */
+const pending = new WeakMap<object, PendingAttempt>();
+// An entry stays after its attempt settled (reply-from may call onError then onResponse for one answer); the next attempt replaces it.
 
 function attemptOnce(request: FastifyRequest, reply: FastifyReply, instance: Instance, path: string, opts: AttemptOptions): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     // reply-from calls neither callback when the client went away: settle on close.
-    const raw: RawReplyDefaultExpression = reply.raw;
-    const onClose = () => resolve();
-    raw.once('close', onClose);
-    const settle = (err?: AttemptFailure) => {
-      raw.off('close', onClose);
-      if (err) reject(err);
-      else resolve();
-    };
-    const contentType = request.headers['content-type'];
+    const attempt: PendingAttempt = { instance, opts, reply, prior: undefined, settled: false, onClose: resolve, resolve, reject };
+    pending.set(request, attempt);
+    reply.raw.once('close', resolve);
     void reply.from(path, {
-      getUpstream: () => instance.url,
+      getUpstream: upstreamOf,
       timeout: opts.timeoutMs,
       // Retries are ours (instance choice, breaker, backoff): reply-from's own 503 retry is off.
-      retryDelay: () => null,
-      rewriteRequestHeaders: (req, headers) => upstreamHeaders(req, headers, opts.identity),
-      ...(opts.body && { body: opts.body, contentType: contentType ?? 'application/octet-stream' }),
-      onResponse(_req, rep, res) {
-        const status = res.statusCode;
-        if (!FAILURE_STATUSES.has(status)) {
-          void rep.send(res.stream);
-          settle();
-          return;
-        }
-        const failure = new AttemptFailure('status', instance, status);
-        if (opts.sendFailure) {
-          void rep.send(res.stream);
-          failure.sent = true;
-        } else {
-          res.stream.resume(); // drain, so the socket goes back to the pool
-        }
-        settle(failure);
-      },
-      onError(_rep, { error }) {
-        settle(classify(error, instance));
-      },
+      retryDelay: noRetry,
+      rewriteRequestHeaders: requestHeadersOf,
+      rewriteHeaders: rememberPriorHeaders,
+      ...(opts.body && { body: opts.body, contentType: request.headers['content-type'] ?? 'application/octet-stream' }),
+      onResponse,
+      onError,
     });
   });
 }
+
+function current(request: object): PendingAttempt {
+  const attempt = pending.get(request);
+  if (!attempt) throw new Error('reply-from called back for a request with no attempt in flight');
+  return attempt;
+}
+
+function settle(attempt: PendingAttempt, err?: AttemptFailure): void {
+  if (attempt.settled) return;
+  attempt.settled = true;
+  attempt.reply.raw.off('close', attempt.onClose);
+  if (err) attempt.reject(err);
+  else attempt.resolve();
+}
+
+const noRetry = () => null;
+
+const upstreamOf: Hooks['getUpstream'] = (request) => current(request).instance.url;
+
+const requestHeadersOf: Hooks['rewriteRequestHeaders'] = (request, headers) => upstreamHeaders(request, headers, current(request).opts.identity);
+
+/** Called by reply-from just before it copies the upstream's headers (and maybe `connection: close`) onto the reply. */
+const rememberPriorHeaders: Hooks['rewriteHeaders'] = (headers, request) => {
+  const attempt = request && pending.get(request);
+  if (attempt) {
+    const { reply } = attempt;
+    const prior: PendingAttempt['prior'] = [['connection', reply.getHeader('connection')]];
+    for (const name of Object.keys(headers)) if (name.charCodeAt(0) !== 58 /* : */) prior.push([name, reply.getHeader(name)]);
+    attempt.prior = prior;
+  }
+  return headers;
+};
+
+/** Undoes what reply-from copied from a failed answer that is not sent. */
+function restorePriorHeaders(attempt: PendingAttempt): void {
+  const { reply, prior } = attempt;
+  if (!prior) return;
+  // Last to first: a name reply-from saw twice gets its very first value back.
+  for (let i = prior.length - 1; i >= 0; i--) {
+    const [name, value] = prior[i] as [string, ReturnType<FastifyReply['getHeader']>];
+    reply.removeHeader(name);
+    if (value !== undefined) void reply.header(name, value);
+  }
+  attempt.prior = undefined;
+}
+
+const onResponse: Hooks['onResponse'] = (request, rep, res) => {
+  const attempt = current(request);
+  const status = res.statusCode;
+  if (!FAILURE_STATUSES.has(status)) {
+    void rep.send(res.stream);
+    settle(attempt);
+    return;
+  }
+  const failure = new AttemptFailure('status', attempt.instance, status);
+  if (attempt.opts.sendFailure) {
+    void rep.send(res.stream);
+    failure.sent = true;
+  } else {
+    res.stream.resume(); // drain, so the socket goes back to the pool
+    restorePriorHeaders(attempt);
+  }
+  settle(attempt, failure);
+};
+
+const onError: Hooks['onError'] = (rep, { error }) => {
+  const attempt = current(rep.request);
+  restorePriorHeaders(attempt);
+  settle(attempt, classify(error, attempt.instance));
+};
 
 /** Exponential backoff with jitter in [½, 1] of the step, capped. */
 export function backoffMs(attempt: number, initialMs: number, maxMs: number): number {
   const step = Math.min(maxMs, initialMs * 2 ** (attempt - 1));
   return Math.round(step * (0.5 + Math.random() / 2));
-}
-
-function restoreHeaders(reply: FastifyReply, snapshot: Record<string, unknown>): void {
-  for (const name of Object.keys(reply.getHeaders())) if (!(name in snapshot)) reply.removeHeader(name);
-  for (const [name, value] of Object.entries(snapshot)) if (value !== undefined) void reply.header(name, value);
 }

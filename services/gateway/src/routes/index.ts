@@ -1,17 +1,18 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import type { FastifyInstance, HTTPMethods } from 'fastify';
 import { registerDocs } from '../docs/routes.js';
 import type { Settings } from '../settings.js';
 import type { GatewayContext, GatewayDeps } from '../setup.js';
 import { proxyRoutes } from './proxy.js';
+import { registerSecurityHeaders } from './security-headers.js';
 
 const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /** Security headers and CORS for every response, the API docs, then the proxied routes. */
 export async function registerRoutes(app: FastifyInstance, ctx: GatewayContext, deps: GatewayDeps): Promise<void> {
   const { gateway } = ctx.settings;
-  await app.register(helmet, { global: true });
+  // helmet's default headers, worked out once by @fastify/helmet rather than on every request.
+  await registerSecurityHeaders(app);
   const corsOn = gateway.cors.origins.length > 0;
   if (corsOn) {
     await app.register(cors, {

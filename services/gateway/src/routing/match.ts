@@ -17,15 +17,17 @@ const trimSlash = (p: string) => (p.length > 1 && p.endsWith('/') ? p.slice(0, -
 export function matchesPrefix(prefix: string, path: string): boolean {
   const p = trimSlash(prefix);
   if (p === '/') return true;
-  return path === p || path.startsWith(`${p}/`);
+  return path.startsWith(p) && (path.length === p.length || path.charCodeAt(p.length) === 47 /* / */);
 }
 
 /** Removes `n` leading segments: `/api/products/1` with 1 → `/products/1`. */
 export function stripSegments(path: string, n: number): string {
-  if (n === 0) return path;
-  const parts = path.split('/').slice(1);
-  const rest = parts.slice(n).join('/');
-  return `/${rest}`;
+  let at = 0; // the slash before the next segment
+  for (let i = 0; i < n; i++) {
+    at = path.indexOf('/', at + 1);
+    if (at < 0) return '/';
+  }
+  return at === 0 ? path : path.slice(at);
 }
 
 export function rewritePath(route: RouteSettings, path: string): string {
@@ -52,6 +54,8 @@ export function matchRoute(ordered: readonly RouteSettings[], url: string): Rout
 }
 
 function hasDotSegment(path: string): boolean {
+  // Without `%` decoding changes nothing, so without `.` or `\\` there is nothing to find.
+  if (!path.includes('%') && !path.includes('.') && !path.includes('\\')) return false;
   let decoded: string;
   try {
     decoded = decodeURIComponent(path);
