@@ -49,6 +49,7 @@ export const DEFAULT_ROUTES: RouteSettings[] = [
 
 export const GatewaySettings = Type.Object({
   routes: Type.Array(RouteSettings, { default: DEFAULT_ROUTES, description: 'Routes, first matching prefix wins (longest prefixes are tried first); live: a refresh replaces the whole list, one with duplicate ids is refused and the previous stays' }),
+  // Live: a refresh builds a new verifier (its verified-token cache goes with the old settings).
   auth: Type.Object({
     jwksUrl: Type.String({ default: '', description: 'JWKS of the auth server; empty resolves auth.jwksService through discovery and uses /.well-known/jwks.json' }),
     jwksService: Type.String({ default: 'auth-server', description: 'Discovery name of the auth server, used when auth.jwksUrl is empty' }),

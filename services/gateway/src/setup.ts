@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import { createResolver, type KitSettings, type ServiceContext, type ServiceResolver } from '@nimbus/kit';
 import { Redis } from 'ioredis';
-import { TokenVerifier } from './auth/verifier.js';
+import { TokenVerifier, type Verifier } from './auth/verifier.js';
 import { Upstreams } from './proxy/upstreams.js';
 import { RouteTable } from './routing/table.js';
 import type { Settings } from './settings.js';
@@ -13,7 +13,8 @@ export interface GatewayDeps {
   routes: RouteTable;
   resolver: ServiceResolver;
   upstreams: Upstreams;
-  verifier: TokenVerifier;
+  /** Follows gateway.auth: a refresh builds a new verifier (and drops the verified-token cache). */
+  verifier: Verifier;
   redis: Redis | undefined;
 }
 
@@ -68,5 +69,11 @@ export async function setup(ctx: GatewayContext): Promise<GatewayDeps> {
       return { upstreams: details };
     },
   });
-  return { routes, resolver, upstreams, verifier: new TokenVerifier(gateway.auth, resolver), redis };
+  let verifier = new TokenVerifier(gateway.auth, resolver);
+  ctx.config.onChange('gateway.auth', (current) => {
+    const auth = (current as unknown as Static<typeof Settings>).gateway.auth;
+    verifier = new TokenVerifier(auth, resolver);
+    ctx.logger.info('token verification settings updated', { 'gateway.auth.issuer': auth.issuer, 'gateway.auth.audience': auth.audience });
+  });
+  return { routes, resolver, upstreams, verifier: { verify: (token) => verifier.verify(token) }, redis };
 }

@@ -99,6 +99,24 @@ describe('gateway against live Consul and real upstreams', () => {
       expect(a.hits + b.hits).toBeGreaterThan(0); // upstreams alive, the gateway refused on its own
     });
 
+    it('applies refreshed token settings without restart: a new audience is accepted, the old one refused', async () => {
+      const moved = await issuer.sign({}, { audience: 'nimbus-v2' });
+      const current = await issuer.sign({});
+      expect((await gw.app.inject({ url: '/api/secure/1', headers: { authorization: `Bearer ${moved}` } })).statusCode).toBe(401);
+      expect((await gw.app.inject({ url: '/api/secure/1', headers: { authorization: `Bearer ${current}` } })).statusCode).toBe(200);
+      try {
+        gw.source.set('gateway.auth.audience', 'nimbus-v2');
+        await gw.ctx.config.refresh();
+        expect((await gw.app.inject({ url: '/api/secure/1', headers: { authorization: `Bearer ${moved}` } })).statusCode).toBe(200);
+        // Verified before the change, yet refused after it: the cache went with the old settings.
+        expect((await gw.app.inject({ url: '/api/secure/1', headers: { authorization: `Bearer ${current}` } })).statusCode).toBe(401);
+      } finally {
+        gw.source.set('gateway.auth.audience', 'nimbus');
+        await gw.ctx.config.refresh();
+      }
+      expect((await gw.app.inject({ url: '/api/secure/1', headers: { authorization: `Bearer ${current}` } })).statusCode).toBe(200);
+    });
+
     it('accepts a token within the clock skew of its expiry', async () => {
       const token = await issuer.sign({}, { expiresIn: Math.floor(Date.now() / 1000) - 5 });
       const res = await gw.app.inject({ url: '/api/secure/1', headers: { authorization: `Bearer ${token}` } });

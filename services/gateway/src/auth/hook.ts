@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { DEPENDENCY_UNAVAILABLE, FORBIDDEN, UNAUTHENTICATED } from '@nimbus/kit';
 import type { RouteSettings } from '../settings.js';
 import { decide, type Identity } from './rules.js';
-import { bearerToken, type TokenVerifier } from './verifier.js';
+import { bearerToken, type Verifier } from './verifier.js';
 
 const challenge = (error?: string, description?: string) =>
   error ? `Bearer realm="nimbus", error="${error}", error_description="${description ?? ''}"` : 'Bearer realm="nimbus"';
@@ -13,7 +13,7 @@ const challenge = (error?: string, description?: string) =>
  * throws UNAUTHENTICATED (401, WWW-Authenticate: Bearer) or FORBIDDEN (403).
  * On a public route a bad token is ignored: the upstream decides.
  */
-export async function authorize(request: FastifyRequest, route: RouteSettings, verifier: TokenVerifier): Promise<Identity | undefined> {
+export async function authorize(request: FastifyRequest, route: RouteSettings, verifier: Verifier): Promise<Identity | undefined> {
   const header = request.headers.authorization;
   const token = bearerToken(header);
   let identity: Identity | undefined;

@@ -42,7 +42,12 @@ interface Verified {
  * them; the gateway checks no token revocation list (the auth server does
  * on its own endpoints), cached or not.
  */
-export class TokenVerifier {
+/** What the auth hook needs: a verifier, or one that follows live settings. */
+export interface Verifier {
+  verify(token: string): Promise<VerifyResult>;
+}
+
+export class TokenVerifier implements Verifier {
   readonly #settings: GatewaySettings['auth'];
   readonly #resolver: ServiceResolver | undefined;
   readonly #sets = new Map<string, Jwks>();

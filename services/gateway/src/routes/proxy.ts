@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest, HTTPMethods } from 'fastify';
 import { NOT_FOUND } from '@nimbus/kit';
 import { authorize } from '../auth/hook.js';
 import type { Identity } from '../auth/rules.js';
-import type { TokenVerifier } from '../auth/verifier.js';
+import type { Verifier } from '../auth/verifier.js';
 import { registerRateLimit } from '../limits/rate-limit.js';
 import { forward, type ForwardDeps } from '../proxy/forward.js';
 import { acceptWebSockets } from '../proxy/websocket.js';
@@ -16,7 +16,7 @@ import type { Registry } from 'prom-client';
 export interface ProxyOptions extends ForwardDeps {
   /** The routes in force (replaced live on refresh). */
   routes: RouteTable;
-  verifier: TokenVerifier;
+  verifier: Verifier;
   limits(): GatewaySettings['rateLimit'];
   redis: Redis | undefined;
   connectTimeoutMs: number;
