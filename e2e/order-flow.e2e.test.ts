@@ -1,9 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoint, eventually, uniqueName } from '@nimbus/kit/testing';
-import { adminToken, call, newCustomer, orderReaches, platformUp, randomTraceId, stockOf, type Binder } from './support/platform.js';
+import { adminToken, call, newCustomer, orderReaches, platformUp, randomTraceId, stockOf, type Answer, type Binder } from './support/platform.js';
 
 // The reference system end to end, through the gateway only, with real
 // tokens: once with the services' events on RabbitMQ, once on Kafka.
+
+const RUSH_ORDERS = 200;
+const RUSH_STOCK = 50;
+// Spread over customers so each stays well under the gateway's per-user rate limit.
+const RUSH_CUSTOMERS = 8;
+
+interface Order {
+  id: string;
+  status: string;
+  failureReason: string | null;
+}
+
+/**
+ * Places one order the way a well-behaved client does: a 503 or 429 is
+ * retried after Retry-After with the same Idempotency-Key, so a retry can
+ * never create a second order.
+ */
+async function placeOnce(token: string, productId: string): Promise<Answer<Order>> {
+  const key = uniqueName('rush');
+  for (let attempt = 0; ; attempt++) {
+    const res = await call<Order>('POST', '/api/orders', { token, body: { items: [{ productId, quantity: 1 }] }, headers: { 'idempotency-key': key } });
+    if (![429, 503].includes(res.status) || attempt === 10) return res;
+    await new Promise((r) => setTimeout(r, 1_000 * Number(res.headers.get('retry-after') ?? 1)));
+  }
+}
 
 async function mailTo(email: string, orderId: string, kind: RegExp): Promise<{ Subject: string }> {
   return eventually(
@@ -103,5 +128,39 @@ describe.each<Binder>(['rabbitmq', 'kafka'])('the order flow through the gateway
     const failed = await orderReaches(customer, placed.body.id, 'FAILED');
     expect(failed.failureReason).toMatch(/out of stock/);
     expect(await stockOf(customer, productId)).toMatchObject({ available: 3, reserved: 0 });
+  });
+
+  // Inventory's reservation is the only judge, so exactly 50 of 200 racing orders can win.
+  it('confirms exactly 50 of 200 parallel orders for 50 units, fails 150 "out of stock", and leaves none in flight', async () => {
+    const customers = await Promise.all(Array.from({ length: RUSH_CUSTOMERS }, (_, n) => newCustomer(`${uniqueName(`rush-${binder}-${n}`)}@nimbus.test`, `pw-${uniqueName('secret')}`)));
+    const product = { sku: uniqueName('RUSH').toUpperCase(), name: 'Limited edition', description: 'Fifty of them', category: 'e2e', price: 9900, currency: 'EUR' };
+    const created = await call<{ id: string }>('POST', '/api/products', { token: admin, body: product });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const rushId = created.body.id;
+    expect((await call('PUT', `/api/inventory/${rushId}`, { token: admin, body: { available: RUSH_STOCK } })).status).toBe(200);
+
+    const placed = await Promise.all(Array.from({ length: RUSH_ORDERS }, (_, n) => placeOnce(customers[n % RUSH_CUSTOMERS]!, rushId)));
+    expect(placed.map((p) => p.status).filter((st) => st !== 201), JSON.stringify(placed.find((p) => p.status !== 201)?.body)).toEqual([]);
+    const ids = new Set(placed.map((p) => p.body.id));
+    expect(ids.size).toBe(RUSH_ORDERS);
+
+    // Each customer's list, until no order is PENDING or RESERVED any more.
+    const settled = await eventually(
+      async () => {
+        const lists = await Promise.all(customers.map((token) => call<{ items: Order[] }>('GET', '/api/orders?limit=100', { token })));
+        const orders = lists.flatMap((l) => l.body.items).filter((o) => ids.has(o.id));
+        return orders.length === RUSH_ORDERS && orders.every((o) => o.status === 'CONFIRMED' || o.status === 'FAILED') ? orders : undefined;
+      },
+      90_000,
+      'every order to be CONFIRMED or FAILED',
+      2_000,
+    );
+    const confirmed = settled.filter((o) => o.status === 'CONFIRMED');
+    const failed = settled.filter((o) => o.status === 'FAILED');
+    expect(confirmed).toHaveLength(RUSH_STOCK);
+    expect(failed).toHaveLength(RUSH_ORDERS - RUSH_STOCK);
+    expect(new Set(failed.map((o) => o.failureReason))).toEqual(new Set(['out of stock']));
+    // The confirmed orders hold all 50 units until they complete or are cancelled.
+    expect(await stockOf(admin, rushId)).toMatchObject({ available: 0, reserved: RUSH_STOCK });
   });
 });
