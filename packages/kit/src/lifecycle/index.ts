@@ -4,3 +4,4 @@ export { buildService, KitSettings, BOOTSTRAP_ENV, type BuildOptions, type Built
 export { runService, type RunningService } from './run.js';
 export { useEventBus, useOutboxRelay, EventsSettings } from './events.js';
 export { useServiceClient } from './clients.js';
+export { PeriodicPass, type PeriodicPassOptions } from './periodic.js';

@@ -1,6 +1,6 @@
 import type { Logger } from '@nimbus/kit';
 import type { Pool } from 'mysql2/promise';
-import { inTransaction } from '@nimbus/kit';
+import { PeriodicPass, inTransaction } from '@nimbus/kit';
 import type { InventoryStore } from '../store/inventory.js';
 import { RESERVATION_NOT_ACTIVE } from '../errors.js';
 
@@ -21,39 +21,32 @@ export interface SweeperOptions {
  */
 export class ExpirySweeper {
   readonly #o: SweeperOptions;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<number> | undefined;
-  #closed = false;
+  readonly #periodic: PeriodicPass;
 
   constructor(opts: SweeperOptions) {
     this.#o = opts;
+    this.#periodic = new PeriodicPass({ name: 'reservation sweep', intervalMs: opts.intervalMs, logger: opts.logger, pass: (_now, closed) => this.#pass(closed) });
   }
 
   start(): void {
-    this.#timer = setInterval(() => void this.sweep().catch((err: unknown) => this.#o.logger.warn('reservation sweep failed; will retry', { 'error.message': String(err) })), this.#o.intervalMs);
-    this.#timer.unref();
+    this.#periodic.start();
   }
 
   /** One pass; returns how many reservations it expired. Concurrent calls share the pass. */
   sweep(): Promise<number> {
-    this.#running ??= this.#pass().finally(() => {
-      this.#running = undefined;
-    });
-    return this.#running;
+    return this.#periodic.run();
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    if (this.#timer) clearInterval(this.#timer);
-    await this.#running?.catch(() => undefined);
+  close(): Promise<void> {
+    return this.#periodic.close();
   }
 
-  async #pass(): Promise<number> {
+  async #pass(closed: () => boolean): Promise<number> {
     const { pool, store, batchSize, logger } = this.#o;
     const now = this.#o.now ?? (() => new Date());
     let expired = 0;
     for (const orderId of await store.due(pool, now(), batchSize)) {
-      if (this.#closed) break;
+      if (closed()) break;
       try {
         await inTransaction(pool, (conn) => store.finish(conn, orderId, 'expire', now()));
         expired++;

@@ -1,4 +1,4 @@
-import { inTransaction, type Logger } from '@nimbus/kit';
+import { PeriodicPass, inTransaction, type Logger } from '@nimbus/kit';
 import type { Pool } from 'mysql2/promise';
 import type { OrderStore } from '../store/orders.js';
 
@@ -21,38 +21,31 @@ export interface TimeoutSweeperOptions {
  */
 export class TimeoutSweeper {
   readonly #o: TimeoutSweeperOptions;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<number> | undefined;
-  #closed = false;
+  readonly #periodic: PeriodicPass;
 
   constructor(opts: TimeoutSweeperOptions) {
     this.#o = opts;
+    this.#periodic = new PeriodicPass({ name: 'order timeout sweep', intervalMs: opts.intervalMs, logger: opts.logger, pass: (now, closed) => this.#pass(now, closed) });
   }
 
   start(): void {
-    this.#timer = setInterval(() => void this.sweep().catch((err: unknown) => this.#o.logger.warn('order timeout sweep failed; will retry', { 'error.message': String(err) })), this.#o.intervalMs);
-    this.#timer.unref();
+    this.#periodic.start();
   }
 
   /** One pass as of `now`; returns how many orders it failed. Concurrent calls share the pass. */
   sweep(now: Date = new Date()): Promise<number> {
-    this.#running ??= this.#pass(now).finally(() => {
-      this.#running = undefined;
-    });
-    return this.#running;
+    return this.#periodic.run(now);
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    if (this.#timer) clearInterval(this.#timer);
-    await this.#running?.catch(() => undefined);
+  close(): Promise<void> {
+    return this.#periodic.close();
   }
 
-  async #pass(now: Date): Promise<number> {
+  async #pass(now: Date, closed: () => boolean): Promise<number> {
     const { pool, store, batchSize, logger, pendingTimeoutMs } = this.#o;
     let failed = 0;
     for (const id of await store.overdue(pool, new Date(now.getTime() - pendingTimeoutMs), batchSize)) {
-      if (this.#closed) break;
+      if (closed()) break;
       const outcome = await inTransaction(pool, (conn) => store.apply(conn, id, ['timeout'], 'timeout', now));
       if (outcome.kind !== 'applied') continue;
       failed++;
