@@ -35,12 +35,17 @@ install() {
 cli() { VAULT_ADDR="$ADDR" VAULT_TOKEN="$TOKEN" "$BIN" "$@"; }
 
 # Mounts and auth methods the services expect; idempotent.
+# Listings are read whole before grep: `cli … | grep -q` under pipefail fails
+# when grep exits first and the CLI gets SIGPIPE, which read as "not mounted"
+# and made a restart try to mount secret/ again.
 setup() {
-  cli secrets list | grep -q '^secret/ ' ||
-    cli secrets enable -path=secret -version=2 kv >&2
-  cli read -field=options sys/mounts/secret | grep -q 'version:2' ||
-    die "secret/ is mounted but not as KV v2"
-  cli auth list | grep -q '^approle/ ' || cli auth enable approle >&2
+  local out
+  out="$(cli secrets list)"
+  grep -q '^secret/ ' <<<"$out" || cli secrets enable -path=secret -version=2 kv >&2
+  out="$(cli read -field=options sys/mounts/secret)"
+  grep -q 'version:2' <<<"$out" || die "secret/ is mounted but not as KV v2"
+  out="$(cli auth list)"
+  grep -q '^approle/ ' <<<"$out" || cli auth enable approle >&2
 }
 
 # Not dev mode: dev mode keeps secrets in memory, so a restart would lose the
@@ -68,14 +73,14 @@ seal_status() { curl -fsS --max-time 3 "$ADDR/v1/sys/seal-status"; }
 
 init_and_unseal() {
   local init="$NIMBUS_DATA_DIR/vault/init.json" key root
-  if seal_status | grep -q '"initialized":false'; then
+  if [[ $(seal_status) == *'"initialized":false'* ]]; then
     (umask 077 && VAULT_ADDR="$ADDR" "$BIN" operator init -key-shares=1 -key-threshold=1 -format=json >"$init.tmp")
     mv "$init.tmp" "$init"
     log "initialised; unseal key and initial root token in $init"
   fi
   [[ -f "$init" ]] || die "Vault in $NIMBUS_DATA_DIR/vault/data is initialised but $init is missing; remove the data dir to start afresh"
   key="$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).unseal_keys_b64[0])' "$init")"
-  if seal_status | grep -q '"sealed":true'; then
+  if [[ $(seal_status) == *'"sealed":true'* ]]; then
     VAULT_ADDR="$ADDR" "$BIN" operator unseal "$key" >/dev/null
   fi
   wait_until 30 "vault active" health
