@@ -6,6 +6,8 @@ import type { Flat } from '../config/flatten.js';
 import { staticSource } from '../config/sources.js';
 import type { BuildOptions } from '../lifecycle/service.js';
 import { silentLogger } from '../logging/logger.js';
+import { connectionOptions } from '../store/mysql.js';
+import { createConnection, type Connection } from 'mysql2/promise';
 
 // Helpers for tests that run against the live infrastructure
 // (`@nimbus/kit/testing`; never imported by production code).
@@ -90,4 +92,19 @@ export function isolatedService(env: Record<string, string | undefined>, setting
     logger: silentLogger,
     sources: [staticSource('test', { 'logging.accessLog.enabled': false, ...settings })],
   };
+}
+
+/** A connection to the live MariaDB as the app user (infra/endpoints.env), into `database` when given. */
+export function mysqlTestConnection(database?: string): Promise<Connection> {
+  return createConnection({ ...connectionOptions(endpoint('MYSQL_URL')), ...(database && { database }) });
+}
+
+/** Drops a test's own database, on `conn` (which is then closed) or on a connection of its own. */
+export async function dropTestDatabase(database: string, conn?: Connection): Promise<void> {
+  const c = conn ?? (await mysqlTestConnection());
+  try {
+    await c.query(`DROP DATABASE IF EXISTS \`${database}\``);
+  } finally {
+    await c.end();
+  }
 }

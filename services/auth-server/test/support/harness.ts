@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { silentLogger, staticSource, type Flat } from '@nimbus/kit';
-import mysql from 'mysql2/promise';
 import { buildApp } from '../../src/app.js';
-import { endpoints } from '@nimbus/kit/testing';
+import { dropTestDatabase, endpoints } from '@nimbus/kit/testing';
 
 export const env = endpoints;
 const MYSQL_URL = env['MYSQL_URL']!;
@@ -91,13 +90,7 @@ export async function startAuthServer(overrides: Flat = {}, isolation = newIsola
 
 /** Drops the test database and the Vault secrets of an isolation. */
 export async function cleanUp(isolation: Isolation): Promise<void> {
-  const u = new URL(MYSQL_URL);
-  const conn = await mysql.createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) });
-  try {
-    await conn.query(`DROP DATABASE IF EXISTS \`${isolation.database}\``);
-  } finally {
-    await conn.end();
-  }
+  await dropTestDatabase(isolation.database);
   for (const path of ['signing-keys', 'clients', 'admin']) await vaultKv.destroy(`${isolation.vaultPrefix}/${path}`);
 }
 

@@ -2,7 +2,7 @@ import { type BuiltService, type Flat, type KitSettings } from '@nimbus/kit';
 import mysql from 'mysql2/promise';
 import { buildApp } from '../../src/app.js';
 import type { Settings } from '../../src/settings.js';
-import { deleteRabbitObjects, endpoints, isolatedService, testRunId } from '@nimbus/kit/testing';
+import { deleteRabbitObjects, endpoints, isolatedService, testRunId, dropTestDatabase, mysqlTestConnection } from '@nimbus/kit/testing';
 
 export const env = endpoints;
 
@@ -39,8 +39,7 @@ export async function startInventoryService(overrides: Flat = {}): Promise<TestI
       },
     ),
   );
-  const u = new URL(env['MYSQL_URL']!);
-  const sql = await mysql.createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password), database });
+  const sql = await mysqlTestConnection(database);
   return {
     service: service as unknown as BuiltService<KitSettings & Settings>,
     runId,
@@ -50,8 +49,7 @@ export async function startInventoryService(overrides: Flat = {}): Promise<TestI
     sql,
     async stop() {
       await service.stop();
-      await sql.query(`DROP DATABASE IF EXISTS \`${database}\``);
-      await sql.end();
+      await dropTestDatabase(database, sql);
       await deleteRabbitObjects(runId);
     },
   };

@@ -3,7 +3,7 @@ import mysql from 'mysql2/promise';
 import { Registry } from 'prom-client';
 import { buildApp } from '../../src/app.js';
 import type { Settings } from '../../src/settings.js';
-import { deleteRabbitObjects, endpoints, isolatedService, testRunId } from '@nimbus/kit/testing';
+import { deleteRabbitObjects, endpoints, isolatedService, testRunId, dropTestDatabase, mysqlTestConnection } from '@nimbus/kit/testing';
 
 export const env = endpoints;
 
@@ -35,8 +35,7 @@ export async function startNotificationService(overrides: Flat = {}): Promise<Te
   );
   const bus = createEventBus(service.ctx.settings.events, { service: 'notification-service-test', logger: silentLogger, registry: new Registry() });
   await bus.start();
-  const u = new URL(env['MYSQL_URL']!);
-  const sql = await mysql.createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password), database });
+  const sql = await mysqlTestConnection(database);
   return {
     service: service as unknown as BuiltService<KitSettings & Settings>,
     runId,
@@ -46,8 +45,7 @@ export async function startNotificationService(overrides: Flat = {}): Promise<Te
     async stop() {
       await bus.close();
       await service.stop();
-      await sql.query(`DROP DATABASE IF EXISTS \`${database}\``);
-      await sql.end();
+      await dropTestDatabase(database, sql);
       await deleteRabbitObjects(runId);
     },
   };

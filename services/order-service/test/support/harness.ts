@@ -5,7 +5,7 @@ import mysql from 'mysql2/promise';
 import { Registry } from 'prom-client';
 import { service as definition, type OrderDeps } from '../../src/app.js';
 import type { Settings } from '../../src/settings.js';
-import { deleteRabbitObjects, endpoints, isolatedService, testRunId } from '@nimbus/kit/testing';
+import { deleteRabbitObjects, endpoints, isolatedService, testRunId, dropTestDatabase, mysqlTestConnection } from '@nimbus/kit/testing';
 
 export const env = endpoints;
 
@@ -131,8 +131,7 @@ export async function startOrderService(overrides: Flat = {}): Promise<TestOrder
   const received: CloudEvent<Record<string, unknown>>[] = [];
   bus.subscribe(ordersTopic, `listener-${runId}`, async (event) => void received.push(event as CloudEvent<Record<string, unknown>>));
   await bus.start();
-  const u = new URL(env['MYSQL_URL']!);
-  const sql = await mysql.createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password), database });
+  const sql = await mysqlTestConnection(database);
   if (!deps) throw new Error('order-service did not expose its deps');
   return {
     service: service as unknown as BuiltService<KitSettings & Settings>,
@@ -148,8 +147,7 @@ export async function startOrderService(overrides: Flat = {}): Promise<TestOrder
       await bus.close();
       await service.stop();
       await origin.close();
-      await sql.query(`DROP DATABASE IF EXISTS \`${database}\``);
-      await sql.end();
+      await dropTestDatabase(database, sql);
       await deleteRabbitObjects(runId);
     },
   };
